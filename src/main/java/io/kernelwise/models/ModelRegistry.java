@@ -1,0 +1,9 @@
+package io.kernelwise.models;
+
+/** Where trained models are recorded: the model store on disk plus a database row. */
+public interface ModelRegistry {
+  /**
+   * Copies the parameters into the model store (atomically), records the model and returns its id.
+   */
+  String register(NewModel model);
+}

@@ -1,0 +1,72 @@
+package io.kernelwise.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * All of Kernelwise's settings, under {@code kernelwise.*}. Defaults protect a 2-core / 24 GiB box.
+ */
+@ConfigurationProperties("kernelwise")
+public record KernelwiseProperties(
+    @DefaultValue("./kernelwise-data") Path dataDir,
+    @DefaultValue Limits limits,
+    @DefaultValue Datasets datasets,
+    @DefaultValue Training training,
+    @DefaultValue Models models,
+    @DefaultValue Inference inference,
+    @DefaultValue Djl djl) {
+
+  /** Architecture limits; over one a spec gets a 400 naming the limit. */
+  public record Limits(
+      @DefaultValue("1000") int maxLayers,
+      @DefaultValue("8") int maxDepth,
+      @DefaultValue("100") int maxRepeat,
+      @DefaultValue("200000000") long maxParameters,
+      @DefaultValue("50000000000") long maxMacs,
+      @DefaultValue("1048576") long maxInputPixels,
+      @DefaultValue("4096") int maxChannels,
+      @DefaultValue("1MB") DataSize maxSpecSize) {}
+
+  /** Upload and ingest limits (zip bombs, huge images). */
+  public record Datasets(
+      @DefaultValue("1GB") DataSize maxUploadSize,
+      @DefaultValue("200000") int maxEntries,
+      @DefaultValue("4GB") DataSize maxUncompressedSize,
+      @DefaultValue("200") int maxCompressionRatio,
+      @DefaultValue("4096") int maxImageSide,
+      @DefaultValue("0") int ingestThreads) {}
+
+  /** Training workers and the database-backed queue. */
+  public record Training(
+      @DefaultValue("1") int workers,
+      @DefaultValue("1s") Duration pollInterval,
+      @DefaultValue("10s") Duration heartbeatInterval,
+      @DefaultValue("0") int threads,
+      @DefaultValue("50") int stepMetricsEvery,
+      @DefaultValue("auto") String defaultDevice) {}
+
+  /** Where trained models live; a shared (ReadWriteMany) directory serves several replicas. */
+  public record Models(Path storeDir) {}
+
+  /** Serving: model cache, predictors, dynamic batching and request limits. */
+  public record Inference(
+      @DefaultValue("4") int maxLoadedModels,
+      @DefaultValue("2") int workersPerModel,
+      @DefaultValue("true") boolean batching,
+      @DefaultValue("32") int maxBatchSize,
+      @DefaultValue("5ms") Duration maxBatchDelay,
+      @DefaultValue("256") int queueCapacity,
+      @DefaultValue("64") int maxFilesPerRequest,
+      @DefaultValue("20MB") DataSize maxImageSize,
+      @DefaultValue("50000000") long maxImagePixels) {}
+
+  /** DJL engine settings; offline by default so startup never downloads. */
+  public record Djl(@DefaultValue("true") boolean offline) {}
+
+  public Path modelStoreDir() {
+    return models.storeDir() != null ? models.storeDir() : dataDir.resolve("models");
+  }
+}

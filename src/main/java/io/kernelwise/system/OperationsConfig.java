@@ -1,0 +1,68 @@
+package io.kernelwise.system;
+
+import ai.djl.Device;
+import io.kernelwise.network.Engines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.springframework.boot.actuate.info.InfoContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Health (engine, model store) and info (engine, devices) for probes and dashboards. */
+@Configuration(proxyBeanMethods = false)
+class OperationsConfig {
+
+  @Bean("engine")
+  HealthIndicator engineHealth(Engines engines) {
+    return () -> {
+      try {
+        return Health.up()
+            .withDetail("engine", engines.engine().getEngineName())
+            .withDetail("version", engines.engine().getVersion())
+            .withDetail("gpus", engines.gpuCount())
+            .build();
+      } catch (RuntimeException e) {
+        return Health.down(e).build();
+      }
+    };
+  }
+
+  @Bean("modelStore")
+  HealthIndicator modelStoreHealth(KernelwiseProperties properties) {
+    return () -> {
+      Path dir = properties.modelStoreDir();
+      try {
+        Files.createDirectories(dir);
+        if (!Files.isWritable(dir)) {
+          return Health.down()
+              .withDetail("path", dir.toString())
+              .withDetail("error", "not writable")
+              .build();
+        }
+        return Health.up()
+            .withDetail("path", dir.toAbsolutePath().toString())
+            .withDetail("usableBytes", Files.getFileStore(dir).getUsableSpace())
+            .build();
+      } catch (IOException e) {
+        return Health.down(e).withDetail("path", dir.toString()).build();
+      }
+    };
+  }
+
+  @Bean
+  InfoContributor engineInfo(Engines engines) {
+    return builder ->
+        builder.withDetail(
+            "engine",
+            Map.of(
+                "name", engines.engine().getEngineName(),
+                "version", engines.engine().getVersion(),
+                "djlVersion", ai.djl.engine.Engine.getDjlVersion(),
+                "offline", Boolean.getBoolean("ai.djl.offline"),
+                "devices", engines.devices().stream().map(Device::toString).toList()));
+  }
+}

@@ -1,0 +1,137 @@
+package io.kernelwise.system;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Turns every error into RFC 9457 problem+json; the one place where statuses are chosen. */
+@RestControllerAdvice
+class ProblemHandling extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ProblemDetail> api(ApiException e) {
+    return problem(e.status(), e.title(), e.getMessage(), e.errors());
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+    String message = "cannot be '" + e.getValue() + "'";
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "Invalid request",
+        e.getName() + ": " + message,
+        List.of(new FieldProblem(e.getName(), message)));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+      MaxUploadSizeExceededException e,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return cast(
+        problem(
+            HttpStatus.PAYLOAD_TOO_LARGE,
+            "Payload too large",
+            "the upload exceeds the configured maximum (spring.servlet.multipart.max-file-size)",
+            List.of()));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    log.error("unexpected error", e);
+    return problem(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "an unexpected error occurred; it has been logged",
+        List.of());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String detail = "the request body is not valid JSON or has the wrong shape";
+    Throwable cause = e.getMostSpecificCause();
+    if (cause != null && cause.getMessage() != null) {
+      String msg = cause.getMessage();
+      int cut = msg.indexOf('\n');
+      detail = detail + ": " + (cut > 0 ? msg.substring(0, cut) : msg);
+    }
+    return cast(problem(HttpStatus.BAD_REQUEST, "Malformed request body", detail, List.of()));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors =
+        e.getBindingResult().getFieldErrors().stream()
+            .map(f -> new FieldProblem(f.getField(), String.valueOf(f.getDefaultMessage())))
+            .toList();
+    if (errors.isEmpty()) {
+      errors = List.of(new FieldProblem("body", "is invalid"));
+    }
+    ApiException api = ApiException.invalid(errors);
+    return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException e,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    List<FieldProblem> errors =
+        e.getParameterValidationResults().stream()
+            .flatMap(
+                r ->
+                    r.getResolvableErrors().stream()
+                        .map(
+                            err ->
+                                new FieldProblem(
+                                    r.getMethodParameter().getParameterName(),
+                                    String.valueOf(err.getDefaultMessage()))))
+            .toList();
+    if (errors.isEmpty()) {
+      errors = List.of(new FieldProblem("request", "is invalid"));
+    }
+    ApiException api = ApiException.invalid(errors);
+    return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
+  }
+
+  static ResponseEntity<ProblemDetail> problem(
+      HttpStatus status, String title, String detail, List<FieldProblem> errors) {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+    body.setTitle(title);
+    if (!errors.isEmpty()) {
+      body.setProperty("errors", errors);
+    }
+    return ResponseEntity.status(status)
+        .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+        .body(body);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> e) {
+    return (ResponseEntity) e;
+  }
+}

@@ -1,0 +1,64 @@
+package io.kernelwise.training;
+
+/**
+ * Training settings of a job (SPEC "Hyperparameters"); nulls in the request take the defaults of
+ * {@link #withDefaults()}.
+ */
+public record Hyperparameters(
+    Integer epochs,
+    Integer batchSize,
+    Optimizer optimizer,
+    Schedule schedule,
+    Augmentation augmentation,
+    Double validationSplit,
+    Long seed,
+    EarlyStopping earlyStopping) {
+
+  /** {@code type}: adam | sgd. */
+  public record Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {}
+
+  /**
+   * {@code type}: none | step | cosine. step: multiply by {@code gamma} every {@code stepEpochs};
+   * cosine: linear warm-up for {@code warmupEpochs}, then cosine to 0 over the remaining epochs.
+   */
+  public record Schedule(String type, Integer stepEpochs, Double gamma, Integer warmupEpochs) {}
+
+  /** Random horizontal flip; random crop after zero padding of {@code cropPadding} pixels. */
+  public record Augmentation(Boolean flip, Boolean crop, Integer cropPadding) {}
+
+  /**
+   * Stop when {@code metric} (valAccuracy | valLoss) has not improved for {@code patience} epochs.
+   */
+  public record EarlyStopping(Integer patience, String metric) {}
+
+  /** A copy with every default filled in. */
+  public Hyperparameters withDefaults() {
+    Optimizer o = optimizer == null ? new Optimizer(null, null, null, null) : optimizer;
+    Schedule s = schedule == null ? new Schedule(null, null, null, null) : schedule;
+    Augmentation a = augmentation == null ? new Augmentation(null, null, null) : augmentation;
+    return new Hyperparameters(
+        epochs == null ? 10 : epochs,
+        batchSize == null ? 128 : batchSize,
+        new Optimizer(
+            o.type() == null ? "adam" : o.type(),
+            o.learningRate() == null ? 0.001 : o.learningRate(),
+            o.momentum() == null ? ("sgd".equals(o.type()) ? 0.9 : 0.0) : o.momentum(),
+            o.weightDecay() == null ? 0.0 : o.weightDecay()),
+        new Schedule(
+            s.type() == null ? "none" : s.type(),
+            s.stepEpochs() == null ? 10 : s.stepEpochs(),
+            s.gamma() == null ? 0.1 : s.gamma(),
+            s.warmupEpochs() == null ? 0 : s.warmupEpochs()),
+        new Augmentation(
+            a.flip() != null && a.flip(),
+            a.crop() != null && a.crop(),
+            a.cropPadding() == null ? 4 : a.cropPadding()),
+        validationSplit == null ? 0.1 : validationSplit,
+        seed == null ? 42L : seed,
+        earlyStopping == null
+            ? null
+            : new EarlyStopping(
+                earlyStopping.patience() == null ? 3 : earlyStopping.patience(),
+                earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()));
+  }
+}
