@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -69,17 +70,16 @@ class ArchitectureController {
       responseCode = "400",
       description = "invalid spec or over a limit",
       content = @Content(mediaType = "application/problem+json"))
-  ResponseEntity<ArchitectureResource> create(
-      @io.swagger.v3.oas.annotations.parameters.RequestBody(
-              description = "An architecture spec (SPEC \"Architecture spec\")",
-              content =
-                  @Content(
-                      mediaType = MediaType.APPLICATION_JSON_VALUE,
-                      schema = @Schema(type = "object"),
-                      examples = @ExampleObject(name = "seed-3x3", value = SEED_3X3)))
-          @RequestBody(required = false)
-          JsonNode spec) {
-    ArchitectureResource created = architectures.create(spec);
+  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+      required = true,
+      description = "An architecture spec (SPEC \"Architecture spec\")",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON_VALUE,
+              schema = @Schema(type = "object"),
+              examples = @ExampleObject(name = "seed-3x3", value = SEED_3X3)))
+  ResponseEntity<ArchitectureResource> create(InputStream body) {
+    ArchitectureResource created = architectures.create(architectures.read(body));
     return ResponseEntity.created(URI.create("/api/v1/architectures/" + created.id()))
         .body(created);
   }
@@ -88,17 +88,16 @@ class ArchitectureController {
   @Operation(
       summary = "Analyse a spec without storing it",
       description = "Parameters, MACs, output shape and receptive field per layer.")
-  Analyzed analyze(
-      @io.swagger.v3.oas.annotations.parameters.RequestBody(
-              description = "An architecture spec (SPEC \"Architecture spec\")",
-              content =
-                  @Content(
-                      mediaType = MediaType.APPLICATION_JSON_VALUE,
-                      schema = @Schema(type = "object"),
-                      examples = @ExampleObject(name = "seed-3x3", value = SEED_3X3)))
-          @RequestBody(required = false)
-          JsonNode spec) {
-    ArchitectureService.Checked c = architectures.check(spec, "");
+  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+      required = true,
+      description = "An architecture spec (SPEC \"Architecture spec\")",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON_VALUE,
+              schema = @Schema(type = "object"),
+              examples = @ExampleObject(name = "seed-3x3", value = SEED_3X3)))
+  Analyzed analyze(InputStream body) {
+    ArchitectureService.Checked c = architectures.check(architectures.read(body), "");
     return new Analyzed(c.spec().name(), SpecWriter.write(c.spec()), c.analysis());
   }
 

@@ -78,6 +78,44 @@ public class ArchitectureService implements ArchitectureCatalog {
     return new Checked(spec, analyzer.analyze(spec, p));
   }
 
+  /**
+   * Reads a request body as JSON, never more than the spec size limit: a huge body is refused
+   * before it is parsed, and malformed JSON gets a 400 that says where.
+   */
+  JsonNode read(InputStream body) {
+    long max = limits.maxSpecSize().toBytes();
+    byte[] bytes;
+    try {
+      bytes =
+          body == null
+              ? new byte[0]
+              : body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+    } catch (IOException e) {
+      throw ApiException.invalid("body", "could not be read: " + e.getMessage());
+    }
+    if (bytes.length > max) {
+      throw ApiException.overLimit(
+          "body",
+          "the spec is over the limit of " + max + " bytes (kernelwise.limits.max-spec-size)");
+    }
+    if (bytes.length == 0) {
+      throw ApiException.invalid("body", "is required: an architecture spec as JSON");
+    }
+    try {
+      return json.readTree(bytes);
+    } catch (JacksonException e) {
+      String msg = e.getOriginalMessage();
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw ApiException.invalid("body", "is not valid JSON" + where + ": " + msg);
+    }
+  }
+
   // ---- ArchitectureCatalog --------------------------------------------------------------------
 
   @Override
