@@ -109,6 +109,17 @@ class ArchitectureJourneyTest {
     assertThat(gone.headers().firstValue("Content-Type").orElse(""))
         .startsWith("application/problem+json");
 
+    HttpResponse<String> noSummary =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://localhost:" + port + "/api/v1/architectures/" + id + "/summary"))
+                .header("Accept", "text/plain")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(noSummary.statusCode()).as(noSummary.body()).isEqualTo(404);
+    assertThat(noSummary.body()).contains(id);
+
     String docs = send("GET", "/v3/api-docs", null).body();
     assertThat(docs).contains("/api/v1/architectures/{id}/variants", "seed-3x3");
   }
