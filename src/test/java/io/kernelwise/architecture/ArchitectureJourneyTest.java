@@ -121,6 +121,12 @@ class ArchitectureJourneyTest {
     assertThat(noSummary.body()).contains(id);
 
     String docs = send("GET", "/v3/api-docs", null).body();
-    assertThat(docs).contains("/api/v1/architectures/{id}/variants", "seed-3x3");
+    JsonNode api = json.readTree(docs);
+    assertThat(api.at("/paths/~1api~1v1~1architectures~1{id}~1variants/post").isObject()).isTrue();
+    JsonNode example =
+        api.at(
+            "/paths/~1api~1v1~1architectures/post/requestBody/content/application~1json"
+                + "/examples/seed-3x3/value");
+    assertThat(example.toString()).as(docs).contains("seed-3x3", "maxPool");
   }
 }
