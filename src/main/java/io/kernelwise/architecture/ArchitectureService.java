@@ -44,6 +44,8 @@ public class ArchitectureService implements ArchitectureCatalog {
   private final SpecParser parser;
   private final ArchitectureAnalyzer analyzer;
   private final SpecTransformer transformer;
+  private final SpecParser storedParser;
+  private final ArchitectureAnalyzer storedAnalyzer;
   private final JsonMapper json = JsonMapper.shared();
   private final List<Preset> presets;
 
@@ -55,6 +57,11 @@ public class ArchitectureService implements ArchitectureCatalog {
     this.parser = new SpecParser(limits.maxDepth());
     this.analyzer = new ArchitectureAnalyzer(limits);
     this.transformer = new SpecTransformer(analyzer);
+    // Stored specs passed the limits when stored; reading them back must not fail when an
+    // operator tightens a limit later, so reads use the looser of configured and default limits.
+    KernelwiseProperties.Limits loose = looser(limits, ArchitectureAnalyzer.defaultLimits());
+    this.storedParser = new SpecParser(loose.maxDepth());
+    this.storedAnalyzer = new ArchitectureAnalyzer(loose);
     this.presets = loadPresets();
   }
 
@@ -167,7 +174,7 @@ public class ArchitectureService implements ArchitectureCatalog {
   public String summary(String id) {
     ArchitectureRepository.Stored s = find(id);
     ArchitectureSpec spec = read(s.spec());
-    return SummaryTable.render(spec, analyzer.analyze(spec));
+    return SummaryTable.render(spec, storedAnalyzer.analyze(spec));
   }
 
   public List<Preset> presets() {
@@ -193,7 +200,7 @@ public class ArchitectureService implements ArchitectureCatalog {
     }
     boolean keepFirst = k == null || k.isNull() || k.booleanValue();
     ArchitectureSpec base = read(stored.spec());
-    Analysis baseAnalysis = analyzer.analyze(base);
+    Analysis baseAnalysis = storedAnalyzer.analyze(base);
     List<SpecTransformer.Result> results = new ArrayList<>();
     List<Analysis> analyses = new ArrayList<>();
     for (int i = 0; i < transforms.size(); i++) {
@@ -271,15 +278,27 @@ public class ArchitectureService implements ArchitectureCatalog {
         s.id(),
         s.name(),
         SpecWriter.write(spec),
-        analyzer.analyze(spec),
+        storedAnalyzer.analyze(spec),
         s.createdAt(),
         s.baseId(),
         s.transform());
   }
 
-  /** Stored specs were validated when stored; limits may have tightened since, so skip them. */
   private ArchitectureSpec read(String stored) {
-    return parser.parse(json.readTree(stored), "");
+    return storedParser.parse(json.readTree(stored), "");
+  }
+
+  private static KernelwiseProperties.Limits looser(
+      KernelwiseProperties.Limits a, KernelwiseProperties.Limits b) {
+    return new KernelwiseProperties.Limits(
+        Math.max(a.maxLayers(), b.maxLayers()),
+        Math.max(a.maxDepth(), b.maxDepth()),
+        Math.max(a.maxRepeat(), b.maxRepeat()),
+        Math.max(a.maxParameters(), b.maxParameters()),
+        Math.max(a.maxMacs(), b.maxMacs()),
+        Math.max(a.maxInputPixels(), b.maxInputPixels()),
+        Math.max(a.maxChannels(), b.maxChannels()),
+        a.maxSpecSize().compareTo(b.maxSpecSize()) > 0 ? a.maxSpecSize() : b.maxSpecSize());
   }
 
   private List<Preset> loadPresets() {
@@ -291,13 +310,7 @@ public class ArchitectureService implements ArchitectureCatalog {
           throw new IllegalStateException("missing preset " + path);
         }
         JsonNode node = json.readTree(in);
-        ArchitectureSpec spec = parser.parse(node, "");
-        out.add(
-            new Preset(
-                p[0],
-                p[1],
-                node,
-                new ArchitectureAnalyzer(ArchitectureAnalyzer.defaultLimits()).analyze(spec)));
+        out.add(new Preset(p[0], p[1], node, storedAnalyzer.analyze(storedParser.parse(node, ""))));
       } catch (IOException | JacksonException e) {
         throw new UncheckedIOException(new IOException("cannot read preset " + path, e));
       }
