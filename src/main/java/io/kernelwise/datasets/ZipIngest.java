@@ -177,7 +177,7 @@ final class ZipIngest {
   private static List<ZipPlan.Item> items(Map<String, List<File>> byClass, List<String> classes) {
     List<ZipPlan.Item> items = new ArrayList<>();
     for (int label = 0; label < classes.size(); label++) {
-      List<File> files = byClass.getOrDefault(classes.get(label), List.of());
+      List<File> files = new ArrayList<>(byClass.getOrDefault(classes.get(label), List.of()));
       files.sort((a, b) -> a.entry.getName().compareTo(b.entry.getName()));
       for (File f : files) {
         items.add(new ZipPlan.Item(f.entry, label));
