@@ -95,10 +95,16 @@ enum BuiltinDataset {
   }
 
   /** What a person has to do to make this built-in available, naming every file and folder. */
-  String missingFilesMessage(Path dataDir) {
+  String missingFilesMessage(Path dataDir, boolean offline) {
     Path dir = sourceDir(dataDir).toAbsolutePath().normalize();
+    String why =
+        offline
+            ? " and this service is offline (kernelwise.djl.offline=true)"
+            : " (this service does not download it)";
     if (this == CIFAR10) {
-      return "built-in dataset 'cifar10' is not available and this service is offline: put "
+      return "built-in dataset 'cifar10' is not available"
+          + why
+          + ": put "
           + String.join(", ", CIFAR_BATCHES)
           + " (the cifar-10-batches-bin folder of cifar-10-binary.tar.gz) into "
           + dir.resolve("cifar-10-batches-bin")
@@ -113,7 +119,9 @@ enum BuiltinDataset {
     }
     return "built-in dataset '"
         + id
-        + "' is not available and this service is offline: put "
+        + "' is not available"
+        + why
+        + ": put "
         + String.join(", ", missing)
         + " into "
         + dir

@@ -42,6 +42,7 @@ class DatasetService implements DatasetTensors, DisposableBean {
   private final DatasetRepository repository;
   private final KernelwiseProperties.Datasets settings;
   private final Path dataDir;
+  private final boolean offline;
   private final Path root;
   private final Clock clock;
   private final ZipIngest ingest;
@@ -58,6 +59,7 @@ class DatasetService implements DatasetTensors, DisposableBean {
     this.repository = repository;
     this.settings = properties.datasets();
     this.dataDir = properties.dataDir();
+    this.offline = properties.djl().offline();
     this.root = properties.dataDir().resolve("datasets");
     this.clock = clock;
     int threads =
@@ -268,7 +270,7 @@ class DatasetService implements DatasetTensors, DisposableBean {
     Path dir = root.resolve(b.id);
     if (!TensorCache.exists(dir)) {
       if (!b.available(dataDir)) {
-        throw ApiException.conflict(b.missingFilesMessage(dataDir));
+        throw ApiException.conflict(b.missingFilesMessage(dataDir, offline));
       }
       convert(b, dir);
     }
@@ -337,7 +339,8 @@ class DatasetService implements DatasetTensors, DisposableBean {
     if (b.available(dataDir)) {
       return DatasetView.builtin(b, DatasetState.AVAILABLE, null, null, 0);
     }
-    return DatasetView.builtin(b, DatasetState.MISSING, b.missingFilesMessage(dataDir), null, 0);
+    return DatasetView.builtin(
+        b, DatasetState.MISSING, b.missingFilesMessage(dataDir, offline), null, 0);
   }
 
   private static String datasetName(String name, String filename) {

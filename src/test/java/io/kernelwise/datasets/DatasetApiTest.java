@@ -338,6 +338,8 @@ class DatasetApiTest {
             ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
         .hasMessageContaining(expectedDir.toString());
     assertThat(delete("/api/v1/datasets/cifar10").status).isEqualTo(409);
+    String docs = get("/v3/api-docs").text;
+    assertThat(docs).contains("/api/v1/datasets/{id}", "Upload an image-folder zip", "DatasetView");
     assertThat(
             get("/api/v1/datasets?size=2&page=1").json().get("items").get(0).get("id").asString())
         .isEqualTo("fashion-mnist");
