@@ -30,12 +30,76 @@ final class ImageDecoder implements AutoCloseable {
     }
   }
 
-  private final ImageReader jpeg = reader("jpeg");
-  private final ImageReader png = reader("png");
+  // The JDK's JPEG reader decodes plain YCbCr/gray JPEGs about 3x faster than TwelveMonkeys'
+  // (which wraps it); TwelveMonkeys reads what the JDK cannot (CMYK, broken markers, odd ICC).
+  private final ImageReader jpeg = reader("jpeg", true);
+  private final ImageReader robustJpeg = reader("jpeg", false);
+  private final ImageReader png = reader("png", true);
 
-  /** Reads format and dimensions from the header only; nothing is decoded. */
+  /**
+   * Reads format and dimensions from the header only; nothing is decoded. JPEG SOF and PNG IHDR are
+   * parsed directly (an ImageIO reader spends more time setting up than reading them); other
+   * variants fall back to the ImageIO reader's header.
+   */
   Header header(byte[] bytes) throws BadImageException {
     ImageReader reader = readerFor(bytes);
+    Header parsed = reader == png ? pngHeader(bytes) : jpegHeader(bytes);
+    if (parsed != null) {
+      if (parsed.width() < 1 || parsed.height() < 1) {
+        throw new BadImageException("header declares an empty image");
+      }
+      return parsed;
+    }
+    return readerHeader(reader, bytes);
+  }
+
+  /** IHDR is the first chunk: width, height, bit depth, color type (0 and 4 are gray). */
+  private static Header pngHeader(byte[] b) {
+    if (b.length < 26 || b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+      return null;
+    }
+    int colorType = b[25] & 0xFF;
+    return new Header(int32(b, 16), int32(b, 20), colorType == 0 || colorType == 4);
+  }
+
+  /** Walks the marker segments up to the first SOFn: height, width, number of components. */
+  private static Header jpegHeader(byte[] b) {
+    int i = 2;
+    while (i + 9 < b.length) {
+      if ((b[i] & 0xFF) != 0xFF) {
+        return null;
+      }
+      int marker = b[i + 1] & 0xFF;
+      if (marker == 0xFF) {
+        i++; // fill byte
+        continue;
+      }
+      int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+      boolean sof =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof) {
+        int height = ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF);
+        int width = ((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF);
+        int components = b[i + 9] & 0xFF;
+        // height 0 means "defined later by DNL": let the ImageIO reader work it out
+        return height == 0 ? null : new Header(width, height, components == 1);
+      }
+      if (marker == 0xD9 || marker == 0xDA || length < 2) {
+        return null;
+      }
+      i += 2 + length;
+    }
+    return null;
+  }
+
+  private static int int32(byte[] b, int at) {
+    return ((b[at] & 0xFF) << 24)
+        | ((b[at + 1] & 0xFF) << 16)
+        | ((b[at + 2] & 0xFF) << 8)
+        | (b[at + 3] & 0xFF);
+  }
+
+  private Header readerHeader(ImageReader reader, byte[] bytes) throws BadImageException {
     try (ImageInputStream in = input(bytes)) {
       reader.setInput(in, true, true);
       int width = reader.getWidth(0);
@@ -59,13 +123,17 @@ final class ImageDecoder implements AutoCloseable {
       throws BadImageException {
     ImageReader reader = readerFor(bytes);
     BufferedImage image;
-    try (ImageInputStream in = input(bytes)) {
-      reader.setInput(in, true, true);
-      image = reader.read(0);
+    try {
+      image = read(reader, bytes);
     } catch (IOException | RuntimeException e) {
-      throw new BadImageException("cannot decode: " + message(e));
-    } finally {
-      reader.reset();
+      if (reader != jpeg || robustJpeg == jpeg) {
+        throw new BadImageException("cannot decode: " + message(e));
+      }
+      try {
+        image = read(robustJpeg, bytes);
+      } catch (IOException | RuntimeException again) {
+        throw new BadImageException("cannot decode: " + message(again));
+      }
     }
     if (image.getWidth() != width || image.getHeight() != height) {
       image = resize(image, width, height);
@@ -73,9 +141,19 @@ final class ImageDecoder implements AutoCloseable {
     toChw(image, channels, out);
   }
 
+  private static BufferedImage read(ImageReader reader, byte[] bytes) throws IOException {
+    try (ImageInputStream in = input(bytes)) {
+      reader.setInput(in, true, true);
+      return reader.read(0);
+    } finally {
+      reader.reset();
+    }
+  }
+
   @Override
   public void close() {
     jpeg.dispose();
+    robustJpeg.dispose();
     png.dispose();
   }
 
@@ -183,12 +261,28 @@ final class ImageDecoder implements AutoCloseable {
     return gray;
   }
 
-  private static ImageReader reader(String format) {
-    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-    if (!readers.hasNext()) {
+  /** The JDK's own reader ({@code jdk} true) or the first plug-in one, else whichever exists. */
+  private static ImageReader reader(String format, boolean jdk) {
+    ImageReader chosen = null;
+    for (Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format); it.hasNext(); ) {
+      ImageReader r = it.next();
+      boolean isJdk = r.getClass().getName().startsWith("com.sun.imageio.");
+      if (chosen == null || isJdk == jdk) {
+        if (chosen != null) {
+          chosen.dispose();
+        }
+        chosen = r;
+        if (isJdk == jdk) {
+          return chosen;
+        }
+      } else {
+        r.dispose();
+      }
+    }
+    if (chosen == null) {
       throw new IllegalStateException("no ImageIO reader for " + format);
     }
-    return readers.next();
+    return chosen;
   }
 
   private static String message(Throwable e) {

@@ -21,7 +21,20 @@ public final class IngestBenchmark {
         long start = System.nanoTime();
         CacheManifest m;
         try (ZipPlan plan = ingest.plan(zip)) {
-          m = ingest.ingest(plan, out, p -> {});
+          long planned = System.nanoTime();
+          boolean[] half = {false};
+          m =
+              ingest.ingest(
+                  plan,
+                  out,
+                  p -> {
+                    if (!half[0] && p >= 0.5) {
+                      half[0] = true;
+                      System.out.printf(
+                          "  plan %.2f s, header pass %.2f s%n",
+                          (planned - start) / 1e9, (System.nanoTime() - planned) / 1e9);
+                    }
+                  });
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int images = m.trainCount() + m.testCount();
