@@ -208,7 +208,8 @@ final class ZipIngest {
       throw ApiException.invalid(FIELD, "entry name contains a NUL character");
     }
     String n = name.replace('\\', '/');
-    if (n.startsWith("/") || n.matches("^[A-Za-z]:.*")) {
+    boolean drive = n.length() >= 2 && n.charAt(1) == ':' && Character.isLetter(n.charAt(0));
+    if (n.startsWith("/") || drive) {
       throw ApiException.invalid(
           FIELD, "entry '" + name + "' has an absolute path; entries must be relative");
     }
