@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 enum BuiltinDataset {
   CIFAR10(
       "cifar10",
+      "cifar10",
       "CIFAR-10",
       List.of(
           "airplane",
@@ -31,9 +32,10 @@ enum BuiltinDataset {
           "horse",
           "ship",
           "truck")),
-  MNIST("mnist", "MNIST", List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
+  MNIST("mnist", "mnist", "MNIST", List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
   FASHION_MNIST(
       "fashion-mnist",
+      "fashmnist",
       "Fashion-MNIST",
       List.of(
           "T-shirt/top",
@@ -63,11 +65,13 @@ enum BuiltinDataset {
           "t10k-labels-idx1-ubyte");
 
   final String id;
+  final String djlArtifact;
   final String title;
   final List<String> classes;
 
-  BuiltinDataset(String id, String title, List<String> classes) {
+  BuiltinDataset(String id, String djlArtifact, String title, List<String> classes) {
     this.id = id;
+    this.djlArtifact = djlArtifact;
     this.title = title;
     this.classes = classes;
   }
@@ -100,7 +104,7 @@ enum BuiltinDataset {
     String why =
         offline
             ? " and this service is offline (kernelwise.djl.offline=true)"
-            : " (this service does not download it)";
+            : " and could not be downloaded through DJL";
     if (this == CIFAR10) {
       return "built-in dataset 'cifar10' is not available"
           + why
@@ -139,8 +143,8 @@ enum BuiltinDataset {
         }
       }
       List<byte[]> train = new ArrayList<>();
-      for (int i = 1; i <= 5; i++) {
-        train.add(Files.readAllBytes(batches.get().resolve("data_batch_" + i + ".bin")));
+      for (Path batch : cifarTrainBatches(batches.get())) {
+        train.add(Files.readAllBytes(batch));
       }
       byte[] test = Files.readAllBytes(batches.get().resolve("test_batch.bin"));
       return SplitBuilder.fromCifar(classes, train, test, out);
@@ -154,13 +158,24 @@ enum BuiltinDataset {
         out);
   }
 
+  /** The folder holding the six standard batches, or DJL's {@code data_batch.bin} (all five). */
   private static Optional<Path> cifarBatchDir(Path dir) {
     for (Path candidate : List.of(dir.resolve("cifar-10-batches-bin"), dir)) {
-      if (CIFAR_BATCHES.stream().allMatch(f -> Files.isRegularFile(candidate.resolve(f)))) {
+      if (Files.isRegularFile(candidate.resolve("test_batch.bin"))
+          && !cifarTrainBatches(candidate).isEmpty()) {
         return Optional.of(candidate);
       }
     }
     return Optional.empty();
+  }
+
+  private static List<Path> cifarTrainBatches(Path dir) {
+    List<Path> five = CIFAR_BATCHES.subList(0, 5).stream().map(dir::resolve).toList();
+    if (five.stream().allMatch(Files::isRegularFile)) {
+      return five;
+    }
+    Path combined = dir.resolve("data_batch.bin");
+    return Files.isRegularFile(combined) ? List.of(combined) : List.of();
   }
 
   private static Optional<Path> idxFile(Path dir, String name) {

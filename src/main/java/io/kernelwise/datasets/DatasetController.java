@@ -93,8 +93,9 @@ class DatasetController {
       summary = "List datasets",
       description =
           "Built-ins first (with `available`: READY when converted, AVAILABLE when their files are"
-              + " present and will be converted on first use, MISSING otherwise), then uploads,"
-              + " newest first.")
+              + " in <dataDir>/builtin/<id>/ or, online (kernelwise.djl.offline=false), can be"
+              + " downloaded through DJL: converted on first use; MISSING otherwise, with a"
+              + " `reason` naming the files to put where), then uploads, newest first.")
   Page<DatasetView> list(
       @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
     return datasets.list(page, size);

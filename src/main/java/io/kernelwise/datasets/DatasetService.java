@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -33,6 +34,7 @@ import org.springframework.web.multipart.MultipartFile;
  * background worker, so two big ingests never compete for the cores.
  */
 @Service
+@DependsOn("engines") // sets ai.djl.offline before DJL's dataset repository is touched
 class DatasetService implements DatasetTensors, DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(DatasetService.class);
 
@@ -269,12 +271,26 @@ class DatasetService implements DatasetTensors, DisposableBean {
   private LoadedDataset loadBuiltin(BuiltinDataset b) {
     Path dir = root.resolve(b.id);
     if (!TensorCache.exists(dir)) {
+      if (!b.available(dataDir) && !offline) {
+        download(b);
+      }
       if (!b.available(dataDir)) {
         throw ApiException.conflict(b.missingFilesMessage(dataDir, offline));
       }
       convert(b, dir);
     }
     return read(b.id, b.title, dir);
+  }
+
+  /** Online only: a failed download leaves the built-in MISSING, with the 409 saying why. */
+  private void download(BuiltinDataset b) {
+    try {
+      long start = System.nanoTime();
+      DjlDownloads.download(b, b.sourceDir(dataDir));
+      log.info("downloaded built-in {} in {} ms", b.id, (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException | RuntimeException e) {
+      log.warn("download of built-in {} through DJL failed: {}", b.id, e.toString());
+    }
   }
 
   /** Converts a built-in's standard files into the tensor cache, once. */
@@ -336,7 +352,8 @@ class DatasetService implements DatasetTensors, DisposableBean {
       return DatasetView.builtin(
           b, DatasetState.READY, null, TensorCache.manifest(dir), TensorCache.sizeOnDisk(dir));
     }
-    if (b.available(dataDir)) {
+    if (b.available(dataDir) || !offline) {
+      // online, a missing built-in is downloaded through DJL on first use
       return DatasetView.builtin(b, DatasetState.AVAILABLE, null, null, 0);
     }
     return DatasetView.builtin(

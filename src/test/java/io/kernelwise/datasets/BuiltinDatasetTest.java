@@ -37,6 +37,30 @@ class BuiltinDatasetTest {
   }
 
   @Test
+  void cifar10FromDjlsCombinedTrainBatch() throws Exception {
+    Path dir =
+        Files.createDirectories(
+            BuiltinDataset.CIFAR10.sourceDir(dataDir).resolve("cifar-10-batches-bin"));
+    byte[] train = new byte[7 * 3073];
+    new java.util.Random(9).nextBytes(train);
+    for (int i = 0; i < 7; i++) {
+      train[i * 3073] = (byte) (i % 10);
+    }
+    Files.write(dir.resolve("data_batch.bin"), train);
+    Files.write(dir.resolve("test_batch.bin"), java.util.Arrays.copyOf(train, 3073));
+    assertThat(BuiltinDataset.CIFAR10.available(dataDir)).isTrue();
+    Path out = Files.createDirectories(dataDir.resolve("out"));
+    CacheManifest m = BuiltinDataset.CIFAR10.convert(dataDir, out, null);
+    assertThat(m.trainCount()).isEqualTo(7);
+    assertThat(m.testCount()).isEqualTo(1);
+    assertThat(TensorCache.readLabels(out.resolve("train.labels"), 7))
+        .containsExactly(0, 1, 2, 3, 4, 5, 6);
+    byte[] pixels = Files.readAllBytes(out.resolve("train.u8"));
+    assertThat(java.util.Arrays.copyOfRange(pixels, 6 * 3072, 7 * 3072))
+        .isEqualTo(java.util.Arrays.copyOfRange(train, 6 * 3073 + 1, 7 * 3073));
+  }
+
+  @Test
   void mnistNamesEachMissingFile() throws Exception {
     Path source = Files.createDirectories(BuiltinDataset.MNIST.sourceDir(dataDir));
     Files.write(source.resolve("train-images-idx3-ubyte.gz"), new byte[] {1});
