@@ -61,6 +61,31 @@ class ZipIngestTest {
   }
 
   @Test
+  void anImageFailingOnlyAtDecodeIsSkippedAndTheRestCompacted() throws Exception {
+    byte[] third = TestZips.png(6, 6, 3);
+    byte[] zip =
+        TestZips.create()
+            .add("a/1.png", TestZips.png(6, 6, 1))
+            .add("a/2.png", TestZips.pngClaiming(6)) // a sound header, then broken pixel data
+            .add("a/3.png", third)
+            .add("b/4.png", TestZips.png(6, 6, 4))
+            .bytes();
+    CacheManifest m = run(zip);
+    assertThat(m.trainCount()).isEqualTo(3);
+    assertThat(m.skipped()).extracting(SkippedFile::file).containsExactly("a/2.png");
+    assertThat(m.skipped().get(0).reason()).startsWith("cannot decode");
+    assertThat(TensorCache.readLabels(dir.resolve("out/train.labels"), 3)).containsExactly(0, 0, 1);
+    byte[] pixels = Files.readAllBytes(dir.resolve("out/train.u8"));
+    assertThat(pixels).hasSize(3 * 3 * 36);
+    BufferedImage expected = ImageIO.read(new java.io.ByteArrayInputStream(third));
+    for (int i = 0; i < 36; i++) {
+      int rgb = expected.getRGB(i % 6, i / 6);
+      assertThat(pixels[108 + i] & 0xFF).isEqualTo((rgb >> 16) & 0xFF);
+      assertThat(pixels[108 + 72 + i] & 0xFF).isEqualTo(rgb & 0xFF);
+    }
+  }
+
+  @Test
   void aTestClassWithoutTrainFolderIsRefused() throws Exception {
     byte[] zip =
         TestZips.create()
