@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,7 +131,12 @@ class DatasetService implements DatasetTensors, DisposableBean {
       if (inBackground) {
         repository.insert(row);
         ZipPlan planned = plan;
-        background.submit(() -> ingestInBackground(id, planned, zip, tmp, target));
+        try {
+          background.submit(() -> ingestInBackground(id, planned, zip, tmp, target));
+        } catch (RejectedExecutionException e) {
+          repository.delete(id);
+          throw ApiException.busy("the service is shutting down; upload again later");
+        }
         handedOver = true;
         return new Upload(DatasetView.of(row), true);
       }
