@@ -30,14 +30,21 @@ public record KernelwiseProperties(
       @DefaultValue("4096") int maxChannels,
       @DefaultValue("1MB") DataSize maxSpecSize) {}
 
-  /** Upload and ingest limits (zip bombs, huge images). */
+  /**
+   * Upload and ingest limits (zip bombs, huge images). Uploads up to {@code syncIngestMaxSize} are
+   * ingested within the request; larger ones in the background. {@code cachedDatasets}: how many
+   * loaded datasets stay in memory for training.
+   */
   public record Datasets(
       @DefaultValue("1GB") DataSize maxUploadSize,
       @DefaultValue("200000") int maxEntries,
       @DefaultValue("4GB") DataSize maxUncompressedSize,
       @DefaultValue("200") int maxCompressionRatio,
       @DefaultValue("4096") int maxImageSide,
-      @DefaultValue("0") int ingestThreads) {}
+      @DefaultValue("0") int ingestThreads,
+      @DefaultValue("1000") int maxClasses,
+      @DefaultValue("32MB") DataSize syncIngestMaxSize,
+      @DefaultValue("2") int cachedDatasets) {}
 
   /** Training workers and the database-backed queue. */
   public record Training(
