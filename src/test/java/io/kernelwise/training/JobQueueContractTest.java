@@ -339,7 +339,7 @@ abstract class JobQueueContractTest {
         .anySatisfy(
             n -> {
               assertThat(n.get("state").asString()).isEqualTo("QUEUED");
-              assertThat(n.get("detail").asString()).contains("dead-node stopped heartbeating");
+              assertThat(n.path("detail").asString()).contains("dead-node stopped heartbeating");
             });
   }
 
@@ -360,7 +360,7 @@ abstract class JobQueueContractTest {
         "job succeeded", Duration.ofSeconds(20), () -> job(job.id()).state() == JobState.SUCCEEDED);
     assertResumedFromEpoch2(job);
     assertThat(eventData(job.id(), "state"))
-        .anySatisfy(n -> assertThat(n.get("detail").asString()).contains("node-a restarted"));
+        .anySatisfy(n -> assertThat(n.path("detail").asString()).contains("node-a restarted"));
   }
 
   /** A job RUNNING with epochs 1..3 reported, checkpoint at 2, its claim held by {@code owner}. */
@@ -399,6 +399,46 @@ abstract class JobQueueContractTest {
     assertThat(eventData(job.id(), "resumed"))
         .singleElement()
         .satisfies(n -> assertThat(n.get("fromEpoch").asInt()).isEqualTo(2));
+  }
+
+  /**
+   * Graceful shutdown stops the running job at its next step and puts it back in the queue; a later
+   * instance resumes it from its checkpoint.
+   */
+  @Test
+  void shutdownRequeuesTheRunningJobAndAnotherInstanceResumesIt() throws Exception {
+    TrainingQueue a = queue("node-a", Duration.ofSeconds(1));
+    a.start();
+    Job job = submit(a, 8);
+    await(
+        "two epochs checkpointed",
+        Duration.ofSeconds(20),
+        () -> engine.trainedEpochs.getOrDefault(job.id(), List.of()).size() >= 2);
+    a.stop();
+    Job stopped = job(job.id());
+    assertThat(stopped.state()).isEqualTo(JobState.QUEUED);
+    assertThat(eventData(job.id(), "state"))
+        .anySatisfy(n -> assertThat(n.path("detail").asString()).contains("shutdown of node-a"));
+    assertThat(
+            jdbc.sql("select picked from scheduled_tasks where task_instance = ?")
+                .param(job.id())
+                .query(Boolean.class)
+                .single())
+        .isFalse();
+    int checkpointed = engine.trainedEpochs.get(job.id()).size();
+    queue("node-b", Duration.ofSeconds(1)).start();
+    await(
+        "job succeeded on node-b",
+        Duration.ofSeconds(20),
+        () -> job(job.id()).state() == JobState.SUCCEEDED);
+    Job done = job(job.id());
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.resumedFromEpoch()).isEqualTo(checkpointed);
+    assertThat(engine.runs.get(job.id()).get()).isEqualTo(2);
+    assertThat(engine.maxConcurrentRunsOfOneJob.get()).isEqualTo(1);
+    assertThat(store.epochs(job.id(), 0))
+        .extracting(EpochMetrics::epoch)
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
   }
 
   /** Two scheduler instances on one database: six jobs, each runs exactly once. */
