@@ -212,7 +212,8 @@ class JobSubmission {
     if (!(s.gamma() > 0 && s.gamma() <= 1)) {
       problems.add(new FieldProblem(p + "schedule.gamma", "must be in (0, 1]"));
     }
-    if (s.warmupEpochs() < 0 || s.warmupEpochs() >= hp.epochs()) {
+    boolean epochsOk = hp.epochs() >= 1 && hp.epochs() <= 1000; // else already reported
+    if (s.warmupEpochs() < 0 || (epochsOk && s.warmupEpochs() >= hp.epochs())) {
       problems.add(
           new FieldProblem(p + "schedule.warmupEpochs", "must be >= 0 and less than epochs"));
     }
