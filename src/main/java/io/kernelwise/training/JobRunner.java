@@ -135,6 +135,7 @@ public class JobRunner {
       if (result.cancelled()) {
         if (listener.cancelSeen || !shuttingDown.getAsBoolean()) {
           finish(jobId, JobState.CANCELLED, "cancelled by request", JobStore.Outcome.NONE);
+          deleteCheckpoints(jobId);
           return;
         }
         if (store.transition(
@@ -154,6 +155,7 @@ public class JobRunner {
           JobState.SUCCEEDED,
           result.stoppedEarly() ? "stopped early" : null,
           new JobStore.Outcome(null, modelId, testAccuracy, 1.0));
+      deleteCheckpoints(jobId); // the registry copied the parameters into the model store
     } catch (InterruptedByShutdown e) {
       throw e;
     } catch (Exception e) {
@@ -163,6 +165,16 @@ public class JobRunner {
       log.warn("job {} failed", jobId, e);
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       finish(jobId, JobState.FAILED, message, JobStore.Outcome.error(message));
+    }
+  }
+
+  /** Checkpoints only serve resuming; a FAILED job keeps them for inspection. */
+  private void deleteCheckpoints(String jobId) {
+    Path dir = dataDir.resolve("jobs").resolve(jobId);
+    try {
+      org.springframework.util.FileSystemUtils.deleteRecursively(dir);
+    } catch (java.io.IOException e) {
+      log.warn("could not delete {}: {}", dir, e.toString());
     }
   }
 

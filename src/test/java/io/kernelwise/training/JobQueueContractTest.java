@@ -278,8 +278,9 @@ abstract class JobQueueContractTest {
               assertThat(m.jobId()).isEqualTo(job.id());
               assertThat(m.classes()).hasSize(10);
               assertThat(m.metrics()).containsKeys("testAccuracy", "trainLoss", "valAccuracy");
-              assertThat(m.parameters()).exists();
             });
+    assertThat(registry.parametersByJob.get(job.id())).isEqualTo("parameters of " + job.id());
+    assertThat(JobRunner.checkpointDir(dataDir, job.id())).doesNotExist();
     assertThat(eventData(job.id(), "state"))
         .extracting(n -> n.get("state").asString())
         .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
