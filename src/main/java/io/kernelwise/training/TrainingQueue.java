@@ -30,7 +30,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <p>Two additions make crashes visible and quick: a dead execution first moves its job RUNNING →
  * QUEUED with an event saying why, and on start an instance releases the claims it held under its
  * own name before a restart as soon as their heartbeat is stale (two heartbeat intervals, so a live
- * namesake is never robbed), instead of waiting for db-scheduler's missed-heartbeats limit.
+ * namesake is never robbed), instead of waiting for db-scheduler's missed-heartbeats limit, and
+ * only then starts picking: the interrupted job resumes first and never overlaps another.
  */
 public class TrainingQueue implements SmartLifecycle {
   static final String TASK = "training-job";
@@ -47,6 +48,7 @@ public class TrainingQueue implements SmartLifecycle {
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private volatile boolean running;
   private volatile Thread reviver;
+  private boolean schedulerStarted;
 
   public TrainingQueue(
       DataSource dataSource,
@@ -103,12 +105,30 @@ public class TrainingQueue implements SmartLifecycle {
     shuttingDown.set(false);
     requeueOrphans();
     List<Claim> inherited = ownClaims(); // nothing of this process runs yet
-    scheduler.start();
     running = true;
-    Thread t = new Thread(() -> reviveInherited(inherited), "kernelwise-queue-reviver");
+    if (inherited.isEmpty()) {
+      startScheduler();
+      return;
+    }
+    // Start picking only after the interrupted jobs are back in the queue: they go first (they
+    // keep their queue time) and no other job starts while one still looks RUNNING.
+    Thread t =
+        new Thread(
+            () -> {
+              reviveInherited(inherited);
+              startScheduler();
+            },
+            "kernelwise-queue-reviver");
     t.setDaemon(true);
     t.start();
     reviver = t;
+  }
+
+  private synchronized void startScheduler() {
+    if (!shuttingDown.get() && !schedulerStarted) {
+      scheduler.start();
+      schedulerStarted = true;
+    }
   }
 
   /**
@@ -122,7 +142,12 @@ public class TrainingQueue implements SmartLifecycle {
     if (t != null) {
       t.interrupt();
     }
-    scheduler.stop();
+    synchronized (this) {
+      if (schedulerStarted) {
+        scheduler.stop();
+        schedulerStarted = false;
+      }
+    }
     running = false;
   }
 
@@ -171,9 +196,18 @@ public class TrainingQueue implements SmartLifecycle {
   private void reviveInherited(List<Claim> inherited) {
     Duration staleAfter = heartbeat.multipliedBy(2);
     List<Claim> pending = new java.util.ArrayList<>(inherited);
+    Instant giveUp = clock.instant().plus(heartbeat.multipliedBy(10));
     try {
       while (!pending.isEmpty() && !shuttingDown.get()) {
         Instant now = clock.instant();
+        if (now.isAfter(giveUp)) {
+          log.warn(
+              "jobs {} are still heartbeated under this instance's name '{}': another live"
+                  + " instance uses it (set kernelwise.training.instance-name); starting anyway",
+              pending.stream().map(Claim::jobId).toList(),
+              name);
+          return;
+        }
         Map<String, Claim> current = new java.util.HashMap<>();
         ownClaims().forEach(c -> current.put(c.jobId(), c));
         for (var it = pending.iterator(); it.hasNext(); ) {
@@ -210,7 +244,6 @@ public class TrainingQueue implements SmartLifecycle {
             .update();
     if (released == 1) {
       log.info("released stale claim of job {} held before restart", c.jobId());
-      scheduler.triggerCheckForDueExecutions();
     }
   }
 

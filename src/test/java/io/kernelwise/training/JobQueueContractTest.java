@@ -351,17 +351,50 @@ abstract class JobQueueContractTest {
   @Test
   void aRestartedInstanceResumesItsOwnInterruptedJobPromptly() throws Exception {
     Duration heartbeat = Duration.ofSeconds(2);
-    Job job = crashedJob("node-a", Duration.ofSeconds(5)); // dead for db-scheduler only after 12s
+    Job job = crashedJob("node-a", Duration.ofSeconds(3)); // dead for db-scheduler only after 12s
     TrainingQueue q = queue("node-a", heartbeat);
+    Job other = submit(q, 1); // queued after the crash: must wait for the interrupted job
     long start = System.nanoTime();
     q.start();
-    await("job resumed", Duration.ofSeconds(20), () -> job(job.id()).attempts() == 2);
+    await(
+        "job resumed",
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(store.count(JobState.RUNNING))
+              .as("jobs RUNNING at once")
+              .isLessThanOrEqualTo(1);
+          return job(job.id()).attempts() == 2;
+        });
     assertThat((System.nanoTime() - start) / 1_000_000).as("ms to resume").isLessThan(4_000);
     await(
-        "job succeeded", Duration.ofSeconds(20), () -> job(job.id()).state() == JobState.SUCCEEDED);
+        "both succeeded",
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(store.count(JobState.RUNNING))
+              .as("jobs RUNNING at once")
+              .isLessThanOrEqualTo(1);
+          return job(job.id()).state() == JobState.SUCCEEDED
+              && job(other.id()).state() == JobState.SUCCEEDED;
+        });
     assertResumedFromEpoch2(job);
     assertThat(eventData(job.id(), "state"))
         .anySatisfy(n -> assertThat(n.path("detail").asString()).contains("node-a restarted"));
+    assertThat(job(other.id()).startedAt()).isAfter(job(job.id()).startedAt());
+    assertThat(firstRunningSeq(other.id())).isGreaterThan(lastRunningSeq(job.id()));
+  }
+
+  private long firstRunningSeq(String id) {
+    return runningSeqs(id).min().orElseThrow();
+  }
+
+  private long lastRunningSeq(String id) {
+    return runningSeqs(id).max().orElseThrow();
+  }
+
+  private java.util.stream.LongStream runningSeqs(String id) {
+    return store.events(id, 0, 10_000).stream()
+        .filter(e -> e.type().equals("state") && e.dataJson().contains("\"RUNNING\""))
+        .mapToLong(JobEvent::seq);
   }
 
   /** A job RUNNING with epochs 1..3 reported, checkpoint at 2, its claim held by {@code owner}. */
