@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,7 +39,7 @@ class JobsConfig {
   JobRunner jobRunner(
       JobStore store,
       JobEvents events,
-      TrainingEngine engine,
+      ObjectProvider<TrainingEngine> engine,
       DatasetTensors datasets,
       ArchitectureCatalog catalog,
       ModelRegistry registry,
@@ -50,7 +51,9 @@ class JobsConfig {
     return new JobRunner(
         store,
         events,
-        engine,
+        // looked up per run: the service starts (and queues) even before an engine is wired; a
+        // job run without one FAILS naming the missing bean
+        (request, listener) -> engine.getObject().train(request, listener),
         datasets,
         catalog,
         registry,
