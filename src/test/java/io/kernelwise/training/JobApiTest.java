@@ -369,6 +369,18 @@ class JobApiTest {
     awaitJob(r.body().get("id").asString(), state("SUCCEEDED"));
   }
 
+  @Test
+  void endpointsAreDocumentedInOpenApi() throws Exception {
+    JsonNode docs = call("GET", "/v3/api-docs", null).body();
+    JsonNode paths = docs.get("paths");
+    assertThat(paths.has("/api/v1/jobs")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}/metrics")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}/events")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}/cancel")).isTrue();
+    assertThat(paths.at("/~1api~1v1~1jobs/post/summary").asString()).isNotBlank();
+  }
+
   void assertProblem(String body, int status, String... fields) throws Exception {
     Response r = call("POST", "/api/v1/jobs", body);
     assertThat(r.status()).as(body).isEqualTo(status);

@@ -280,13 +280,18 @@ abstract class JobQueueContractTest {
               assertThat(m.metrics()).containsKeys("testAccuracy", "trainLoss", "valAccuracy");
             });
     assertThat(registry.parametersByJob.get(job.id())).isEqualTo("parameters of " + job.id());
-    assertThat(JobRunner.checkpointDir(dataDir, job.id())).doesNotExist();
+    await(
+        "checkpoints deleted after success",
+        Duration.ofSeconds(5),
+        () -> !java.nio.file.Files.exists(JobRunner.checkpointDir(dataDir, job.id())));
     assertThat(eventData(job.id(), "state"))
         .extracting(n -> n.get("state").asString())
         .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
-    // the execution is gone from the queue table
-    assertThat(jdbc.sql("select count(*) from scheduled_tasks").query(Long.class).single())
-        .isZero();
+    // db-scheduler removes the finished execution right after the handler returns
+    await(
+        "execution removed from the queue table",
+        Duration.ofSeconds(5),
+        () -> jdbc.sql("select count(*) from scheduled_tasks").query(Long.class).single() == 0);
   }
 
   @Test
