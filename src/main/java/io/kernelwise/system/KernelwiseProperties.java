@@ -50,7 +50,7 @@ public record KernelwiseProperties(
   public record Training(
       @DefaultValue("1") int workers,
       @DefaultValue("1s") Duration pollInterval,
-      @DefaultValue("10s") Duration heartbeatInterval,
+      @DefaultValue("5s") Duration heartbeatInterval,
       @DefaultValue("0") int threads,
       @DefaultValue("50") int stepMetricsEvery,
       @DefaultValue("auto") String defaultDevice,
