@@ -4,9 +4,11 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
 import io.kernelwise.architecture.ArchitectureCatalog;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.network.Engines;
@@ -122,11 +124,43 @@ public class ModelLoader {
             "cannot be loaded into the network built from the spec: " + firstLine(e),
             e);
       }
+      checkShapes(block, spec);
       checkForward(model, spec);
       return model;
     } catch (RuntimeException e) {
       model.close();
       throw e;
+    }
+  }
+
+  /**
+   * DJL loads whatever arrays the file holds, and a forward pass can still succeed with them (a
+   * dense layer simply takes the stored weight's shape), so compare every parameter with the shape
+   * the spec implies, computed on a throw-away copy of the network.
+   */
+  private void checkShapes(Block loaded, ArchitectureSpec spec) {
+    var input = spec.input();
+    Block reference = networks.build(spec);
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      reference.setInitializer(new ConstantInitializer(0), p -> true);
+      reference.initialize(
+          manager, DataType.FLOAT32, new Shape(1, input.channels(), input.height(), input.width()));
+      var expected = reference.getParameters();
+      var actual = loaded.getParameters();
+      if (expected.size() != actual.size()) {
+        throw new InvalidModelException(
+            ModelFiles.PARAMETERS,
+            "holds " + actual.size() + " parameters, the spec's network has " + expected.size());
+      }
+      for (int i = 0; i < expected.size(); i++) {
+        Shape want = expected.valueAt(i).getArray().getShape();
+        Shape got = actual.valueAt(i).getArray().getShape();
+        if (!want.equals(got)) {
+          throw new InvalidModelException(
+              ModelFiles.PARAMETERS,
+              "parameter " + actual.keyAt(i) + " has shape " + got + " but the spec needs " + want);
+        }
+      }
     }
   }
 

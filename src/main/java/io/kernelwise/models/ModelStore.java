@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * so any replica sharing the volume sees either no directory or a complete one. The store keeps no
  * index of its own: the database row is the source of truth, inserted after the move.
  */
-@Component
+// named so it does not clash with the "modelStore" health indicator of system.OperationsConfig
+@Component("modelFileStore")
 public class ModelStore {
   private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
   private static final String STAGING = ".staging";
