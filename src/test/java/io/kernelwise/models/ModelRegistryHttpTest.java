@@ -43,11 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(ServingFixtures.Catalog.class)
 class ModelRegistryHttpTest {
-  @TempDir static Path data;
-
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("kernelwise.data-dir", () -> data.toString());
+    registry.add("kernelwise.data-dir", ServingFixtures::newDataDir);
   }
 
   static final JsonMapper JSON = JsonMapper.shared();

@@ -76,6 +76,17 @@ public final class ServingFixtures {
     }
   }
 
+  /** A fresh data directory (database and model store) for one Spring context. */
+  public static String newDataDir() {
+    try {
+      Path dir = Files.createTempDirectory("kernelwise-serving-test");
+      dir.toFile().deleteOnExit();
+      return dir.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static String seedSpecJson() {
     try {
       return Files.readString(SEED_3X3);
