@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -35,7 +34,6 @@ import org.springframework.test.context.DynamicPropertySource;
       "kernelwise.inference.workers-per-model=1",
       "kernelwise.inference.queue-capacity=2"
     })
-@Import(ServingFixtures.Catalog.class)
 class InferenceBackpressureHttpTest {
   static final String SLOW_SPEC =
       """

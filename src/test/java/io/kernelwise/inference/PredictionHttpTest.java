@@ -38,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -52,7 +51,6 @@ import tools.jackson.databind.json.JsonMapper;
       "kernelwise.inference.max-batch-size=32",
       "kernelwise.inference.max-batch-delay=20ms"
     })
-@Import(ServingFixtures.Catalog.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PredictionHttpTest {
   @DynamicPropertySource

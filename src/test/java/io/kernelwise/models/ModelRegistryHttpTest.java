@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -41,7 +40,6 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The model registry over HTTP: list, read, delete, export, import and every broken artifact. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(ServingFixtures.Catalog.class)
 class ModelRegistryHttpTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {

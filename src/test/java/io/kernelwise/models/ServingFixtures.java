@@ -6,12 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
-import io.kernelwise.architecture.ArchitectureCatalog;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.architecture.SpecParser;
-import io.kernelwise.architecture.SpecWriter;
 import io.kernelwise.network.NetworkFactory;
-import io.kernelwise.system.ApiException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,31 +44,6 @@ public final class ServingFixtures {
   public static final float[] CIFAR_STD = {0.2470f, 0.2435f, 0.2616f};
 
   private ServingFixtures() {}
-
-  /** Parses specs until the architecture area's catalog bean is on this branch. */
-  @TestConfiguration(proxyBeanMethods = false)
-  public static class Catalog {
-    @Bean
-    @ConditionalOnMissingBean(ArchitectureCatalog.class)
-    ArchitectureCatalog testArchitectureCatalog() {
-      return new ArchitectureCatalog() {
-        @Override
-        public ArchitectureSpec spec(String id) {
-          throw ApiException.notFound("architecture", id);
-        }
-
-        @Override
-        public ArchitectureSpec parse(tools.jackson.databind.JsonNode json, String prefix) {
-          return new SpecParser(8).parse(json, prefix);
-        }
-
-        @Override
-        public String toJson(ArchitectureSpec spec) {
-          return SpecWriter.write(spec).toString();
-        }
-      };
-    }
-  }
 
   /** A fresh data directory (database and model store) for one Spring context. */
   public static String newDataDir() {
