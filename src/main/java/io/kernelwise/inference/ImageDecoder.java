@@ -9,6 +9,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,7 +40,8 @@ class ImageDecoder {
       throw ApiException.tooLarge(
           field + ": the image is larger than kernelwise.inference.max-image-size");
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // in-memory stream: ImageIO.createImageInputStream would cache through a temp file
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw ApiException.invalid(field, "is not an image ImageIO can read; send a JPEG or PNG");

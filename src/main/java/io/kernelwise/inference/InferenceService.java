@@ -1,21 +1,21 @@
 package io.kernelwise.inference;
 
 import io.kernelwise.models.DefaultModelRegistry;
-import io.kernelwise.models.ModelRecord;
+import io.kernelwise.models.ModelDeleted;
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.KernelwiseProperties;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -25,33 +25,32 @@ import org.springframework.stereotype.Service;
 @Service
 class InferenceService {
   static final int DEFAULT_TOP_K = 5;
+  private static final long EXISTENCE_TTL_NANOS = 1_000_000_000L;
 
   private final DefaultModelRegistry registry;
   private final ServedModels served;
   private final ImageDecoder decoder;
-  private final MeterRegistry meters;
   private final KernelwiseProperties.Inference config;
+  private final Map<String, Long> confirmed = new ConcurrentHashMap<>();
 
   InferenceService(
       DefaultModelRegistry registry,
       ServedModels served,
       ImageDecoder decoder,
-      MeterRegistry meters,
       KernelwiseProperties properties) {
     this.registry = registry;
     this.served = served;
     this.decoder = decoder;
-    this.meters = meters;
     this.config = properties.inference();
   }
 
   /** An uploaded image: the field it came in (for error messages) and its name in the answer. */
   record Upload(String field, String name, byte[] bytes) {}
 
-  /** Checks the model and topK before any image is read. */
+  /** Checks the model (404) and topK before any image is read; loads the model if needed. */
   int resolveTopK(String modelId, Integer topK) {
-    ModelRecord model = modelRow(modelId);
-    int classes = model.classes().size();
+    confirmExists(modelId);
+    int classes = served.get(modelId).info.labels().size();
     if (topK == null) {
       return Math.min(DEFAULT_TOP_K, classes);
     }
@@ -99,23 +98,7 @@ class InferenceService {
     for (float[] p : probabilities) {
       answers.add(topK(p, info.labels(), topK));
     }
-    Timer.builder("kernelwise.inference.seconds")
-        .description("a predict request inside the service: decode, queue, forward, top-k")
-        .tag("model", modelId)
-        .publishPercentileHistogram()
-        .serviceLevelObjectives(
-            Duration.ofMillis(1),
-            Duration.ofMillis(2),
-            Duration.ofMillis(3),
-            Duration.ofMillis(5),
-            Duration.ofMillis(10),
-            Duration.ofMillis(25),
-            Duration.ofMillis(50),
-            Duration.ofMillis(100))
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(meters)
-        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    model.requestTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     return answers;
   }
 
@@ -125,7 +108,8 @@ class InferenceService {
       result = model.submit(images);
     } catch (ServedModel.UnloadedException e) {
       served.forget(model); // evicted or deleted between lookup and submit: look it up again
-      modelRow(modelId);
+      confirmed.remove(modelId);
+      confirmExists(modelId);
       result = served.get(modelId).submit(images);
     }
     try {
@@ -147,14 +131,27 @@ class InferenceService {
     }
   }
 
-  private ModelRecord modelRow(String modelId) {
-    return registry
-        .find(modelId)
-        .orElseThrow(
-            () -> {
-              served.unload(modelId); // deleted through another replica
-              return ApiException.notFound("model", modelId);
-            });
+  /**
+   * The database says whether a model exists (another replica may have deleted it); asked at most
+   * once per {@link #EXISTENCE_TTL_NANOS} per model so a predict does not pay a query each time.
+   */
+  private void confirmExists(String modelId) {
+    long now = System.nanoTime();
+    Long at = confirmed.get(modelId);
+    if (at != null && now - at < EXISTENCE_TTL_NANOS) {
+      return;
+    }
+    if (!registry.exists(modelId)) {
+      confirmed.remove(modelId);
+      served.unload(modelId); // deleted through another replica
+      throw ApiException.notFound("model", modelId);
+    }
+    confirmed.put(modelId, now);
+  }
+
+  @EventListener
+  void onDeleted(ModelDeleted event) {
+    confirmed.remove(event.modelId());
   }
 
   static List<PredictionResponse.Prediction> topK(float[] p, List<String> labels, int k) {

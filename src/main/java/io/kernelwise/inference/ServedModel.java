@@ -52,6 +52,7 @@ final class ServedModel implements AutoCloseable {
   private final AtomicInteger computing = new AtomicInteger();
   private final AtomicInteger alive;
   private final Timer forwardTimer;
+  final Timer requestTimer;
   private final DistributionSummary batchSizes;
   private volatile boolean closed;
 
@@ -61,12 +62,14 @@ final class ServedModel implements AutoCloseable {
       Model model,
       Settings settings,
       Timer forwardTimer,
+      Timer requestTimer,
       DistributionSummary batchSizes) {
     this.id = id;
     this.info = info;
     this.model = model;
     this.settings = settings;
     this.forwardTimer = forwardTimer;
+    this.requestTimer = requestTimer;
     this.batchSizes = batchSizes;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.alive = new AtomicInteger(settings.workers());

@@ -192,7 +192,24 @@ class ServedModels {
             .tag("model", id)
             .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
             .register(meters);
-    ServedModel served = new ServedModel(id, info, model, settings, forward, batchSizes);
+    Timer requests =
+        Timer.builder("kernelwise.inference.seconds")
+            .description("a predict request inside the service: decode, queue, forward, top-k")
+            .tag("model", id)
+            .publishPercentileHistogram()
+            .serviceLevelObjectives(
+                Duration.ofMillis(1),
+                Duration.ofMillis(2),
+                Duration.ofMillis(3),
+                Duration.ofMillis(5),
+                Duration.ofMillis(10),
+                Duration.ofMillis(25),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100))
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(meters);
+    ServedModel served = new ServedModel(id, info, model, settings, forward, requests, batchSizes);
     log.info(
         "model {} loaded on {} in {} ms ({} workers, batching {})",
         id,
