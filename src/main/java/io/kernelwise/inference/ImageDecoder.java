@@ -5,7 +5,9 @@ import io.kernelwise.system.KernelwiseProperties;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -40,46 +42,80 @@ class ImageDecoder {
       throw ApiException.tooLarge(
           field + ": the image is larger than kernelwise.inference.max-image-size");
     }
+    ApiException damaged = null;
+    for (ImageReader reader : readers(bytes)) {
+      try {
+        return read(reader, bytes, field);
+      } catch (UnsupportedVariantException e) {
+        // e.g. a CMYK JPEG the JDK's reader refuses: let the next (TwelveMonkeys) reader try
+        damaged = ApiException.invalid(field, "is an image variant that cannot be decoded");
+      }
+    }
+    throw damaged != null
+        ? damaged
+        : ApiException.invalid(field, "is not an image ImageIO can read; send a JPEG or PNG");
+  }
+
+  /** The JDK's readers first: for plain JPEGs about 3x faster than TwelveMonkeys' wrapper. */
+  private static List<ImageReader> readers(byte[] bytes) {
+    List<ImageReader> readers = new ArrayList<>();
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      ImageIO.getImageReaders(in).forEachRemaining(readers::add);
+    } catch (IOException e) {
+      return List.of();
+    }
+    readers.sort(Comparator.comparing(r -> r.getClass().getName().startsWith("com.sun.") ? 0 : 1));
+    return readers;
+  }
+
+  private BufferedImage read(ImageReader reader, byte[] bytes, String field) {
     // in-memory stream: ImageIO.createImageInputStream would cache through a temp file
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw ApiException.invalid(field, "is not an image ImageIO can read; send a JPEG or PNG");
+      reader.setInput(in, true, true);
+      long width = reader.getWidth(0);
+      long height = reader.getHeight(0);
+      if (width <= 0 || height <= 0) {
+        throw ApiException.invalid(field, "has no pixels");
       }
-      ImageReader reader = readers.next();
+      if (width * height > maxImagePixels) {
+        throw ApiException.overLimit(
+            field,
+            "the image header says "
+                + width
+                + " x "
+                + height
+                + " pixels, more than kernelwise.inference.max-image-pixels ("
+                + maxImagePixels
+                + ")");
+      }
+      StringBuilder warnings = new StringBuilder();
+      reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning));
+      BufferedImage image;
       try {
-        reader.setInput(in, true, true);
-        long width = reader.getWidth(0);
-        long height = reader.getHeight(0);
-        if (width <= 0 || height <= 0) {
-          throw ApiException.invalid(field, "has no pixels");
+        image = reader.read(0);
+      } catch (javax.imageio.IIOException e) {
+        if (String.valueOf(e.getMessage()).startsWith("Unsupported")) {
+          throw new UnsupportedVariantException();
         }
-        if (width * height > maxImagePixels) {
-          throw ApiException.overLimit(
-              field,
-              "the image header says "
-                  + width
-                  + " x "
-                  + height
-                  + " pixels, more than kernelwise.inference.max-image-pixels ("
-                  + maxImagePixels
-                  + ")");
-        }
-        StringBuilder warnings = new StringBuilder();
-        reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning));
-        BufferedImage image = reader.read(0);
-        if (!warnings.isEmpty()) {
-          throw ApiException.invalid(field, "is a damaged or truncated image: " + warnings);
-        }
-        return image;
-      } finally {
-        reader.dispose();
+        throw e;
       }
-    } catch (ApiException e) {
+      if (!warnings.isEmpty()) {
+        throw ApiException.invalid(field, "is a damaged or truncated image: " + warnings);
+      }
+      return image;
+    } catch (ApiException | UnsupportedVariantException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw ApiException.invalid(
           field, "is a damaged or truncated image (" + e.getClass().getSimpleName() + ")");
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static final class UnsupportedVariantException extends RuntimeException {
+    UnsupportedVariantException() {
+      super(null, null, false, false);
     }
   }
 }
