@@ -1,10 +1,10 @@
 /*
  * Bare DJL forward pass of a spec (no HTTP, no Spring), the reference the service's in-process
- * forward is compared with: p50 per image at batch 1 and images/s at batch 32, one intra-op thread.
+ * forward is compared with: p50 per image and images/s at batch 1..32.
  * Run with the application's classpath (see bench/README.md):
  *
  *   java -cp target/classes:$(cat /tmp/kwcp.txt) bench/ForwardBaseline.java \
- *        ../shared/bench/specs/seed-3x3.json
+ *        ../shared/bench/specs/seed-3x3.json [intraOpThreads, default 1]
  */
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
@@ -38,10 +38,10 @@ public class ForwardBaseline {
           DataType.FLOAT32,
           new Shape(1, in.channels(), in.height(), in.width()));
       model.setBlock(block);
-      JniUtils.setNumThreads(1);
+      JniUtils.setNumThreads(args.length > 1 ? Integer.parseInt(args[1]) : 1);
       try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator(null))) {
-        for (int batch : new int[] {1, 32}) {
-          int runs = batch == 1 ? 3000 : 300;
+        for (int batch : new int[] {1, 4, 8, 16, 32}) {
+          int runs = Math.max(200, 3000 / batch);
           long[] t = new long[runs];
           for (int i = -200; i < runs; i++) {
             try (var m = model.getNDManager().newSubManager()) {

@@ -49,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
     properties = {
       "kernelwise.inference.max-files-per-request=4",
       "kernelwise.inference.max-batch-size=32",
-      "kernelwise.inference.max-batch-delay=20ms"
+      "kernelwise.inference.max-batch-delay=20ms",
+      "kernelwise.inference.max-loaded-models=2"
     })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PredictionHttpTest {
@@ -222,6 +223,22 @@ class PredictionHttpTest {
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(metric("kernelwise_models_loaded")).isEqualTo(loaded - 1);
     assertProblem(postBytes(url, "image/jpeg", images.get(0).bytes()), 404, id);
+  }
+
+  @Test
+  void leastRecentlyUsedModelsAreUnloadedBeyondTheLimit(@TempDir Path tmp) throws IOException {
+    String second = ServingFixtures.registerSeedModel(registry, networks, tmp);
+    String third = ServingFixtures.registerSeedModel(registry, networks, tmp);
+    byte[] jpeg = images.get(1).bytes();
+    String expected = postBytes(predictUrl("?topK=10"), "image/jpeg", jpeg).body();
+    for (String id : List.of(second, third)) {
+      String url = root + "/api/v1/models/" + id + "/predict";
+      assertThat(postBytes(url, "image/jpeg", jpeg).statusCode()).isEqualTo(200);
+    }
+    assertThat(metric("kernelwise_models_loaded")).isEqualTo(2); // the first one was evicted
+    // and is loaded again on demand, answering the same
+    assertThat(postBytes(predictUrl("?topK=10"), "image/jpeg", jpeg).body()).isEqualTo(expected);
+    assertThat(metric("kernelwise_models_loaded")).isEqualTo(2);
   }
 
   // ---- helpers ----
