@@ -76,11 +76,22 @@ final class ServedModel implements AutoCloseable {
     for (int i = 0; i < settings.workers(); i++) {
       Predictor<BatchTranslator.Batch, float[][]> predictor =
           model.newPredictor(new BatchTranslator(info.channels(), info.height(), info.width()));
+      warmUp(predictor);
       Thread t = new Thread(() -> work(predictor), "predict-" + id + "-" + i);
       t.setDaemon(true);
       workers.add(t);
     }
     workers.forEach(Thread::start);
+  }
+
+  /** One dummy image through each predictor, so the first user request pays no first-call cost. */
+  private void warmUp(Predictor<BatchTranslator.Batch, float[][]> predictor) {
+    try {
+      predictor.predict(
+          new BatchTranslator.Batch(new float[info.channels() * info.height() * info.width()], 1));
+    } catch (ai.djl.translate.TranslateException e) {
+      throw new IllegalStateException("warm-up of model " + id + " failed", e);
+    }
   }
 
   /**

@@ -188,6 +188,35 @@ class ModelRegistryHttpTest {
   }
 
   @Test
+  void aRowWhoseFilesAreNotVisibleYetAnswers503(@org.junit.jupiter.api.io.TempDir Path elsewhere)
+      throws Exception {
+    String id = ServingFixtures.registerSeedModel(registry, networks, tmp);
+    Path hidden = elsewhere.resolve(id);
+    // as a replica whose shared volume has not caught up yet
+    Files.move(store.directory(id), hidden);
+    HttpResponse<String> artifact = get(base + "/" + id + "/artifact");
+    assertThat(artifact.statusCode()).isEqualTo(503);
+    assertThat(artifact.body()).contains("not (yet) visible");
+    byte[] jpeg = ServingFixtures.cifarTestImages(1).get(0).bytes();
+    HttpResponse<String> predict = postBytes(base + "/" + id + "/predict", "image/jpeg", jpeg);
+    assertThat(predict.statusCode()).isEqualTo(503);
+    Files.move(hidden, store.directory(id));
+    assertThat(postBytes(base + "/" + id + "/predict", "image/jpeg", jpeg).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void endpointsAreDocumented() {
+    String docs = get("http://localhost:" + port + "/v3/api-docs").body();
+    assertThat(docs)
+        .contains("/api/v1/models/{id}/predict")
+        .contains("/api/v1/models/{id}/artifact")
+        .contains("/api/v1/models/import")
+        .contains("\"Models\"")
+        .contains("\"Inference\"");
+  }
+
+  @Test
   void unknownModelIs404() {
     assertThat(get(base + "/nope").statusCode()).isEqualTo(404);
     assertThat(get(base + "/nope/artifact").statusCode()).isEqualTo(404);
