@@ -170,6 +170,10 @@ class PredictionHttpTest {
     assertProblem(postBytes(predictUrl("?topK=11"), "image/jpeg", jpeg), 400, "topK");
     assertProblem(postBytes(predictUrl("?topK=abc"), "image/jpeg", jpeg), 400, "topK");
     assertThat(postBytes(predictUrl(""), "text/plain", jpeg).statusCode()).isEqualTo(415);
+    HttpResponse<String> garbled =
+        postBytes(
+            predictUrl(""), "multipart/form-data; boundary=xyz", "--xyz\r\nnot a part".getBytes());
+    assertThat(garbled.statusCode()).as(garbled.body()).isBetween(400, 499);
 
     assertThat(postBytes(predictUrl(""), "image/jpeg", jpeg).statusCode()).isEqualTo(200);
   }
