@@ -83,7 +83,7 @@ class ServedModels {
         load = true;
         Iterator<Map.Entry<String, CompletableFuture<ServedModel>>> it =
             loaded.entrySet().iterator();
-        while (loaded.size() - evicted.size() > config.maxLoadedModels() && it.hasNext()) {
+        while (loaded.size() > Math.max(1, config.maxLoadedModels()) && it.hasNext()) {
           var eldest = it.next();
           if (!eldest.getKey().equals(id)) {
             evicted.add(eldest.getValue());
