@@ -61,7 +61,10 @@ public record KernelwiseProperties(
       @DefaultValue("500ms") Duration cancelPollInterval) {}
 
   /** Where trained models live; a shared (ReadWriteMany) directory serves several replicas. */
-  public record Models(Path storeDir) {}
+  public record Models(
+      Path storeDir,
+      @DefaultValue("512MB") DataSize maxArtifactSize,
+      @DefaultValue("16") int maxArtifactEntries) {}
 
   /** Serving: model cache, predictors, dynamic batching and request limits. */
   public record Inference(
@@ -73,7 +76,10 @@ public record KernelwiseProperties(
       @DefaultValue("256") int queueCapacity,
       @DefaultValue("64") int maxFilesPerRequest,
       @DefaultValue("20MB") DataSize maxImageSize,
-      @DefaultValue("50000000") long maxImagePixels) {}
+      @DefaultValue("50000000") long maxImagePixels,
+      @DefaultValue("1") int intraOpThreads,
+      @DefaultValue("30s") Duration requestTimeout,
+      @DefaultValue("auto") String device) {}
 
   /** DJL engine settings; offline by default so startup never downloads. */
   public record Djl(@DefaultValue("true") boolean offline) {}

@@ -15,6 +15,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /** Turns every error into RFC 9457 problem+json; the one place where statuses are chosen. */
@@ -49,6 +50,20 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             "Payload too large",
             "the upload exceeds the configured maximum (spring.servlet.multipart.max-file-size)",
             List.of()));
+  }
+
+  /** A multipart body that cannot be parsed (cut off, wrong boundary) is the client's error. */
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<ProblemDetail> multipart(MultipartException e) {
+    Throwable cause = e.getMostSpecificCause();
+    String message =
+        "is not a well-formed multipart/form-data body"
+            + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")");
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "Malformed multipart request",
+        "body: " + message,
+        List.of(new FieldProblem("body", message)));
   }
 
   @ExceptionHandler(Exception.class)
