@@ -46,7 +46,12 @@ public record KernelwiseProperties(
       @DefaultValue("10s") Duration heartbeatInterval,
       @DefaultValue("0") int threads,
       @DefaultValue("50") int stepMetricsEvery,
-      @DefaultValue("auto") String defaultDevice) {}
+      @DefaultValue("auto") String defaultDevice,
+      // jobs: this instance's name in the queue (empty = host name); a restarted instance revives
+      // the claims it held under the same name as soon as their heartbeat is stale
+      @DefaultValue("") String instanceName,
+      // jobs: how often a running job re-reads its cancel flag from the database
+      @DefaultValue("500ms") Duration cancelPollInterval) {}
 
   /** Where trained models live; a shared (ReadWriteMany) directory serves several replicas. */
   public record Models(Path storeDir) {}

@@ -1,0 +1,270 @@
+package io.kernelwise.training;
+
+import ai.djl.Device;
+import io.kernelwise.architecture.ArchitectureCatalog;
+import io.kernelwise.architecture.ArchitectureSpec;
+import io.kernelwise.datasets.DatasetTensors;
+import io.kernelwise.datasets.LoadedDataset;
+import io.kernelwise.system.ApiException;
+import io.kernelwise.system.FieldProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.springframework.http.HttpStatus;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Validates a {@code POST /jobs} body before anything is stored: every bad field is reported by its
+ * path ({@code hyperparameters.optimizer.type}); unknown architecture or dataset ids are 404/409
+ * naming {@code architectureId} / {@code datasetId}.
+ */
+class JobSubmission {
+  private static final Set<String> FIELDS =
+      Set.of("architectureId", "architecture", "datasetId", "hyperparameters", "device");
+
+  /** What a valid request resolves to. */
+  record Valid(
+      String architectureId,
+      ArchitectureSpec spec,
+      String datasetId,
+      Hyperparameters hyperparameters,
+      String device) {}
+
+  private final ArchitectureCatalog catalog;
+  private final DatasetTensors datasets;
+  private final BiFunction<String, String, Device> devices;
+  private final JsonMapper strict;
+
+  JobSubmission(
+      ArchitectureCatalog catalog,
+      DatasetTensors datasets,
+      BiFunction<String, String, Device> devices,
+      JsonMapper json) {
+    this.catalog = catalog;
+    this.datasets = datasets;
+    this.devices = devices;
+    this.strict = json.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  }
+
+  String specJson(ArchitectureSpec spec) {
+    return catalog.toJson(spec);
+  }
+
+  Valid validate(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw ApiException.invalid("body", "must be a JSON object");
+    }
+    List<FieldProblem> problems = new ArrayList<>();
+    for (String field : body.propertyNames()) {
+      if (!FIELDS.contains(field)) {
+        problems.add(new FieldProblem(field, "unknown field; expected one of " + FIELDS));
+      }
+    }
+    String architectureId = text(body, "architectureId", problems);
+    JsonNode inline = body.get("architecture");
+    boolean hasInline = inline != null && !inline.isNull();
+    if (architectureId == null && !hasInline) {
+      problems.add(
+          new FieldProblem("architectureId", "required (or an inline 'architecture' spec)"));
+    } else if (architectureId != null && hasInline) {
+      problems.add(
+          new FieldProblem("architecture", "give either architectureId or architecture, not both"));
+    }
+    String datasetId = text(body, "datasetId", problems);
+    if (datasetId == null && !body.has("datasetId")) {
+      problems.add(new FieldProblem("datasetId", "required"));
+    }
+    Hyperparameters hp = hyperparameters(body.get("hyperparameters"), problems);
+    String deviceText = text(body, "device", problems);
+    String device = null;
+    if (problems.isEmpty()) {
+      Device d = devices.apply(deviceText, "device"); // 400 for an absent GPU
+      device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.invalid(problems);
+    }
+    ArchitectureSpec spec =
+        hasInline ? catalog.parse(inline, "architecture") : storedSpec(architectureId);
+    LoadedDataset data = dataset(datasetId);
+    checkFits(spec, data, hasInline ? "architecture" : "architectureId");
+    return new Valid(architectureId, spec, datasetId, hp, device);
+  }
+
+  private ArchitectureSpec storedSpec(String id) {
+    try {
+      return catalog.spec(id);
+    } catch (ApiException e) {
+      throw named(e, "architectureId");
+    }
+  }
+
+  private LoadedDataset dataset(String id) {
+    try {
+      return datasets.load(id);
+    } catch (ApiException e) {
+      throw named(e, "datasetId");
+    }
+  }
+
+  /** The same error, with the request field it is about. */
+  private static ApiException named(ApiException e, String field) {
+    if (!e.errors().isEmpty()) {
+      return e;
+    }
+    return new ApiException(
+        e.status(), e.title(), e.getMessage(), List.of(new FieldProblem(field, e.getMessage())));
+  }
+
+  private static void checkFits(ArchitectureSpec spec, LoadedDataset data, String field) {
+    List<FieldProblem> problems = new ArrayList<>();
+    if (spec.classes() != data.classes().size()) {
+      problems.add(
+          new FieldProblem(
+              field,
+              "has "
+                  + spec.classes()
+                  + " classes but dataset '"
+                  + data.id()
+                  + "' has "
+                  + data.classes().size()));
+    }
+    var in = spec.input();
+    if (in.channels() != data.channels()
+        || in.height() != data.height()
+        || in.width() != data.width()) {
+      problems.add(
+          new FieldProblem(
+              field,
+              "expects input "
+                  + in.channels()
+                  + "x"
+                  + in.height()
+                  + "x"
+                  + in.width()
+                  + " but dataset '"
+                  + data.id()
+                  + "' has images "
+                  + data.channels()
+                  + "x"
+                  + data.height()
+                  + "x"
+                  + data.width()));
+    }
+    if (!problems.isEmpty()) {
+      throw new ApiException(
+          HttpStatus.CONFLICT,
+          "Architecture does not fit the dataset",
+          problems.get(0).message(),
+          problems);
+    }
+  }
+
+  private static String text(JsonNode body, String field, List<FieldProblem> problems) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isString() || node.asString().isBlank()) {
+      problems.add(new FieldProblem(field, "must be a non-empty string"));
+      return null;
+    }
+    return node.asString();
+  }
+
+  private Hyperparameters hyperparameters(JsonNode node, List<FieldProblem> problems) {
+    Hyperparameters raw;
+    if (node == null || node.isNull()) {
+      raw = new Hyperparameters(null, null, null, null, null, null, null, null);
+    } else if (!node.isObject()) {
+      problems.add(new FieldProblem("hyperparameters", "must be an object"));
+      return null;
+    } else {
+      try {
+        raw = strict.treeToValue(node, Hyperparameters.class);
+      } catch (JacksonException e) {
+        problems.add(new FieldProblem(path("hyperparameters", e), problem(e)));
+        return null;
+      }
+    }
+    Hyperparameters hp = raw.withDefaults();
+    String p = "hyperparameters.";
+    range(problems, p + "epochs", hp.epochs(), 1, 1000);
+    range(problems, p + "batchSize", hp.batchSize(), 1, 4096);
+    var o = hp.optimizer();
+    oneOf(problems, p + "optimizer.type", o.type(), "adam", "sgd");
+    if (!(o.learningRate() > 0) || o.learningRate() > 10) {
+      problems.add(new FieldProblem(p + "optimizer.learningRate", "must be > 0 and <= 10"));
+    }
+    if (!(o.momentum() >= 0 && o.momentum() < 1)) {
+      problems.add(new FieldProblem(p + "optimizer.momentum", "must be in [0, 1)"));
+    }
+    if (!(o.weightDecay() >= 0 && o.weightDecay() <= 1)) {
+      problems.add(new FieldProblem(p + "optimizer.weightDecay", "must be in [0, 1]"));
+    }
+    var s = hp.schedule();
+    oneOf(problems, p + "schedule.type", s.type(), "none", "step", "cosine");
+    range(problems, p + "schedule.stepEpochs", s.stepEpochs(), 1, 1000);
+    if (!(s.gamma() > 0 && s.gamma() <= 1)) {
+      problems.add(new FieldProblem(p + "schedule.gamma", "must be in (0, 1]"));
+    }
+    boolean epochsOk = hp.epochs() >= 1 && hp.epochs() <= 1000; // else already reported
+    if (s.warmupEpochs() < 0 || (epochsOk && s.warmupEpochs() >= hp.epochs())) {
+      problems.add(
+          new FieldProblem(p + "schedule.warmupEpochs", "must be >= 0 and less than epochs"));
+    }
+    range(problems, p + "augmentation.cropPadding", hp.augmentation().cropPadding(), 0, 64);
+    if (!(hp.validationSplit() > 0 && hp.validationSplit() <= 0.9)) {
+      problems.add(new FieldProblem(p + "validationSplit", "must be in (0, 0.9]"));
+    }
+    if (hp.earlyStopping() != null) {
+      range(problems, p + "earlyStopping.patience", hp.earlyStopping().patience(), 1, 1000);
+      oneOf(
+          problems,
+          p + "earlyStopping.metric",
+          hp.earlyStopping().metric(),
+          "valAccuracy",
+          "valLoss");
+    }
+    return hp;
+  }
+
+  private static void range(List<FieldProblem> problems, String field, int v, int min, int max) {
+    if (v < min || v > max) {
+      problems.add(new FieldProblem(field, "must be between " + min + " and " + max));
+    }
+  }
+
+  private static void oneOf(List<FieldProblem> problems, String field, String v, String... ok) {
+    if (!List.of(ok).contains(v)) {
+      problems.add(
+          new FieldProblem(field, "must be one of " + String.join(", ", ok) + ", not '" + v + "'"));
+    }
+  }
+
+  /** {@code hyperparameters.optimizer.type} from Jackson's path of the failing value. */
+  private static String path(String root, JacksonException e) {
+    StringBuilder sb = new StringBuilder(root);
+    for (JacksonException.Reference r : e.getPath()) {
+      if (r.getPropertyName() != null) {
+        sb.append('.').append(r.getPropertyName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String problem(JacksonException e) {
+    if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
+      return "unknown field";
+    }
+    String m = e.getOriginalMessage();
+    int cut = m == null ? -1 : m.indexOf('\n');
+    return "has the wrong type: " + (cut > 0 ? m.substring(0, cut) : m);
+  }
+}

@@ -1,0 +1,33 @@
+package io.kernelwise.training;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+
+/** A job as the API shows it (SPEC "Resources"). */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@Schema(name = "Job")
+record JobView(
+    @Schema(example = "j-4f1c2a9b") String id,
+    @Schema(example = "RUNNING") JobState state,
+    @Schema(description = "0..1", example = "0.35") double progress,
+    @Schema(description = "current (or last finished) epoch, 1-based; 0 before the first")
+        int epoch,
+    int epochs,
+    @Schema(description = "1-based place in the queue while QUEUED, else null") Long queuePosition,
+    @Schema(example = "cpu") String device,
+    String architectureId,
+    String architectureName,
+    String datasetId,
+    Hyperparameters hyperparameters,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    String error,
+    String modelId,
+    Double testAccuracy,
+    @Schema(description = "runs started for this job; more than 1 after a crash or shutdown")
+        int attempts,
+    @Schema(description = "epoch of the checkpoint the latest attempt resumed from")
+        Integer resumedFromEpoch,
+    boolean cancelRequested) {}

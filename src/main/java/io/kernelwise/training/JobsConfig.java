@@ -1,0 +1,119 @@
+package io.kernelwise.training;
+
+import io.kernelwise.architecture.ArchitectureCatalog;
+import io.kernelwise.datasets.DatasetTensors;
+import io.kernelwise.models.ModelRegistry;
+import io.kernelwise.network.Engines;
+import io.kernelwise.system.KernelwiseProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the job store, the db-scheduler queue, the runner and the event stream. */
+@Configuration(proxyBeanMethods = false)
+class JobsConfig {
+
+  @Bean
+  JdbcJobStore jobStore(DataSource dataSource) {
+    return new JdbcJobStore(dataSource);
+  }
+
+  @Bean
+  JobEvents jobEvents(JobStore store, JsonMapper json, Clock clock) {
+    return new JobEvents(store, json, clock);
+  }
+
+  @Bean
+  TrainingMetrics trainingMetrics(MeterRegistry registry, JobStore store, Clock clock) {
+    return new TrainingMetrics(registry, store, clock);
+  }
+
+  @Bean
+  JobRunner jobRunner(
+      JobStore store,
+      JobEvents events,
+      ObjectProvider<TrainingEngine> engine,
+      DatasetTensors datasets,
+      ArchitectureCatalog catalog,
+      ModelRegistry registry,
+      Engines engines,
+      TrainingMetrics metrics,
+      JsonMapper json,
+      KernelwiseProperties properties,
+      Clock clock) {
+    return new JobRunner(
+        store,
+        events,
+        // looked up per run: the service starts (and queues) even before an engine is wired; a
+        // job run without one FAILS naming the missing bean
+        (request, listener) -> engine.getObject().train(request, listener),
+        datasets,
+        catalog,
+        registry,
+        device -> engines.resolve(device, "device"),
+        metrics,
+        json,
+        properties.dataDir(),
+        properties.training().cancelPollInterval(),
+        clock);
+  }
+
+  @Bean
+  TrainingQueue trainingQueue(
+      DataSource dataSource,
+      JobRunner runner,
+      JobStore store,
+      JobEvents events,
+      KernelwiseProperties properties,
+      Clock clock) {
+    KernelwiseProperties.Training t = properties.training();
+    return new TrainingQueue(
+        dataSource,
+        runner,
+        store,
+        events,
+        instanceName(t.instanceName()),
+        Math.max(1, t.workers()),
+        t.heartbeatInterval(),
+        t.pollInterval(),
+        clock);
+  }
+
+  @Bean
+  JobEventStream jobEventStream(JobStore store) {
+    return new JobEventStream(store, Duration.ofMillis(250));
+  }
+
+  @Bean
+  JobService jobService(
+      JobStore store,
+      JobEvents events,
+      ArchitectureCatalog catalog,
+      DatasetTensors datasets,
+      Engines engines,
+      TrainingQueue queue,
+      JsonMapper json,
+      Clock clock) {
+    JobSubmission submission = new JobSubmission(catalog, datasets, engines::resolve, json);
+    return new JobService(store, events, submission, queue, json, clock);
+  }
+
+  /** The configured name, else the host name (a pod name in Kubernetes). */
+  static String instanceName(String configured) {
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "kernelwise";
+    }
+  }
+}

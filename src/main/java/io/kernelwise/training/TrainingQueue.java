@@ -1,0 +1,293 @@
+package io.kernelwise.training;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The database-backed training queue: one db-scheduler one-time task instance per job (instance id
+ * = job id), executed by {@code workers} threads per instance. db-scheduler claims an execution
+ * with an optimistic-locked update, heartbeats it while it runs, and revives executions whose
+ * heartbeat went stale (a dead instance) on any live instance; the job then resumes from its
+ * checkpoint.
+ *
+ * <p>Two additions make crashes visible and quick: a dead execution first moves its job RUNNING →
+ * QUEUED with an event saying why, and on start an instance releases the claims it held under its
+ * own name before a restart as soon as their heartbeat is stale (two heartbeat intervals, so a live
+ * namesake is never robbed), instead of waiting for db-scheduler's missed-heartbeats limit, and
+ * only then starts picking: the interrupted job resumes first and never overlaps another.
+ */
+public class TrainingQueue implements SmartLifecycle {
+  static final String TASK = "training-job";
+  private static final Logger log = LoggerFactory.getLogger(TrainingQueue.class);
+
+  private final JobStore store;
+  private final JobEvents events;
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final String name;
+  private final Duration heartbeat;
+  private final OneTimeTask<Void> task;
+  private final Scheduler scheduler;
+  private final AtomicBoolean shuttingDown = new AtomicBoolean();
+  private volatile boolean running;
+  private volatile Thread reviver;
+  private boolean schedulerStarted;
+
+  public TrainingQueue(
+      DataSource dataSource,
+      JobRunner runner,
+      JobStore store,
+      JobEvents events,
+      String instanceName,
+      int workers,
+      Duration heartbeat,
+      Duration pollInterval,
+      Clock clock) {
+    this.store = store;
+    this.events = events;
+    this.jdbc = JdbcClient.create(dataSource);
+    this.clock = clock;
+    this.name = instanceName;
+    this.heartbeat = heartbeat;
+    this.task =
+        Tasks.oneTime(TASK)
+            .onFailure(this::onFailure)
+            .onDeadExecution(this::onDeadExecution)
+            .execute((instance, ctx) -> runner.run(instance.getId(), name, shuttingDown::get));
+    this.scheduler =
+        Scheduler.create(dataSource, task)
+            .schedulerName(new SchedulerName.Fixed(instanceName))
+            .threads(workers)
+            .heartbeatInterval(heartbeat)
+            .pollingInterval(pollInterval)
+            .enableImmediateExecution()
+            .shutdownMaxWait(Duration.ofSeconds(60))
+            .build();
+  }
+
+  public String instanceName() {
+    return name;
+  }
+
+  /** Adds the job's execution to the queue, due at {@code at}. */
+  public void enqueue(String jobId, Instant at) {
+    scheduler.scheduleIfNotExists(task.instance(jobId), at);
+  }
+
+  /** Removes a queued job's execution; a running one stops through its cancel flag instead. */
+  public void dequeue(String jobId) {
+    try {
+      scheduler.cancel(TaskInstanceId.of(TASK, jobId));
+    } catch (TaskInstanceException e) {
+      log.debug("job {} has no cancellable execution: {}", jobId, e.getMessage());
+    }
+  }
+
+  @Override
+  public void start() {
+    shuttingDown.set(false);
+    requeueOrphans();
+    List<Claim> inherited = ownClaims(); // nothing of this process runs yet
+    running = true;
+    if (inherited.isEmpty()) {
+      startScheduler();
+      return;
+    }
+    // Start picking only after the interrupted jobs are back in the queue: they go first (they
+    // keep their queue time) and no other job starts while one still looks RUNNING.
+    Thread t =
+        new Thread(
+            () -> {
+              reviveInherited(inherited);
+              startScheduler();
+            },
+            "kernelwise-queue-reviver");
+    t.setDaemon(true);
+    t.start();
+    reviver = t;
+  }
+
+  private synchronized void startScheduler() {
+    if (!shuttingDown.get() && !schedulerStarted) {
+      scheduler.start();
+      schedulerStarted = true;
+    }
+  }
+
+  /**
+   * Stops picking new jobs, asks the running ones to stop at their next step (they go back to
+   * QUEUED and resume from their checkpoint elsewhere or after restart) and waits for them.
+   */
+  @Override
+  public void stop() {
+    shuttingDown.set(true);
+    Thread t = reviver;
+    if (t != null) {
+      t.interrupt();
+    }
+    synchronized (this) {
+      if (schedulerStarted) {
+        scheduler.stop();
+        schedulerStarted = false;
+      }
+    }
+    running = false;
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Jobs QUEUED/RUNNING without an execution (a crash between insert and schedule). */
+  private void requeueOrphans() {
+    List<Map.Entry<String, Instant>> orphans =
+        jdbc.sql(
+                "select j.id, j.queued_at from jobs j where j.state in ('QUEUED', 'RUNNING')"
+                    + " and not exists (select 1 from scheduled_tasks t"
+                    + " where t.task_name = ? and t.task_instance = j.id)")
+            .param(TASK)
+            .query(
+                (rs, n) ->
+                    Map.entry(
+                        rs.getString(1),
+                        rs.getObject(2, java.time.OffsetDateTime.class).toInstant()))
+            .list();
+    for (var orphan : orphans) {
+      log.info("re-queueing job {} that had no queue entry", orphan.getKey());
+      enqueue(orphan.getKey(), orphan.getValue());
+    }
+  }
+
+  /** Executions held under this instance's name: before start, those of a previous process. */
+  private List<Claim> ownClaims() {
+    return jdbc.sql(
+            "select task_instance, version, last_heartbeat from scheduled_tasks"
+                + " where task_name = ? and picked = true and picked_by = ?")
+        .params(TASK, name)
+        .query(
+            (rs, n) -> {
+              var hb = rs.getObject(3, java.time.OffsetDateTime.class);
+              return new Claim(rs.getString(1), rs.getLong(2), hb == null ? null : hb.toInstant());
+            })
+        .list();
+  }
+
+  /**
+   * Releases the inherited claims once their heartbeat is stale, i.e. provably not a namesake's.
+   */
+  private void reviveInherited(List<Claim> inherited) {
+    Duration staleAfter = heartbeat.multipliedBy(2);
+    List<Claim> pending = new java.util.ArrayList<>(inherited);
+    Instant giveUp = clock.instant().plus(heartbeat.multipliedBy(10));
+    try {
+      while (!pending.isEmpty() && !shuttingDown.get()) {
+        Instant now = clock.instant();
+        if (now.isAfter(giveUp)) {
+          log.warn(
+              "jobs {} are still heartbeated under this instance's name '{}': another live"
+                  + " instance uses it (set kernelwise.training.instance-name); starting anyway",
+              pending.stream().map(Claim::jobId).toList(),
+              name);
+          return;
+        }
+        Map<String, Claim> current = new java.util.HashMap<>();
+        ownClaims().forEach(c -> current.put(c.jobId(), c));
+        for (var it = pending.iterator(); it.hasNext(); ) {
+          Claim before = it.next();
+          Claim c = current.get(before.jobId());
+          if (c == null || c.version() != before.version()) {
+            it.remove(); // finished, or already revived by someone else
+          } else if (c.heartbeat() == null || c.heartbeat().plus(staleAfter).isBefore(now)) {
+            release(c);
+            it.remove();
+          }
+        }
+        if (!pending.isEmpty()) {
+          Thread.sleep(Math.max(50, heartbeat.toMillis() / 4));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("could not revive this instance's stale claims; db-scheduler will", e);
+    }
+  }
+
+  private record Claim(String jobId, long version, Instant heartbeat) {}
+
+  private void release(Claim c) {
+    Instant due = requeue(c.jobId(), "revived: " + name + " restarted while running it");
+    int released =
+        jdbc.sql(
+                "update scheduled_tasks set picked = false, picked_by = null,"
+                    + " last_heartbeat = null, execution_time = ?, version = version + 1"
+                    + " where task_name = ? and task_instance = ? and version = ? and picked = true")
+            .params(JdbcJobStore.ts(due), TASK, c.jobId(), c.version())
+            .update();
+    if (released == 1) {
+      log.info("released stale claim of job {} held before restart", c.jobId());
+    }
+  }
+
+  /**
+   * RUNNING → QUEUED with an event; returns when to run it again: at its original queue time, so a
+   * revived job goes ahead of jobs queued after it.
+   */
+  private Instant requeue(String jobId, String why) {
+    Job job = store.find(jobId).orElse(null);
+    if (job == null) {
+      return clock.instant();
+    }
+    if (job.state() == JobState.RUNNING
+        && store.transition(
+            jobId, JobState.RUNNING, JobState.QUEUED, clock.instant(), JobStore.Outcome.NONE)) {
+      events.state(jobId, JobState.QUEUED, why + "; resumes from its last checkpoint", Map.of());
+    }
+    return job.queuedAt();
+  }
+
+  private void onDeadExecution(ExecutionComplete complete, ExecutionOperations<Void> ops) {
+    String jobId = complete.getExecution().getId();
+    Job job = store.find(jobId).orElse(null);
+    if (job == null || job.state().terminal()) {
+      ops.remove();
+      return;
+    }
+    String by = complete.getExecution().pickedBy;
+    Instant due = requeue(jobId, "revived: instance " + by + " stopped heartbeating");
+    ops.reschedule(complete, due);
+  }
+
+  private void onFailure(ExecutionComplete complete, ExecutionOperations<Void> ops) {
+    String jobId = complete.getExecution().getId();
+    Job job = store.find(jobId).orElse(null);
+    if (job == null || job.state().terminal()) {
+      ops.remove();
+    } else if (complete.getCause().orElse(null) instanceof JobRunner.InterruptedByShutdown) {
+      ops.reschedule(complete, job.queuedAt());
+    } else {
+      // An infrastructure error (e.g. the database went away mid-run): try again shortly.
+      log.warn(
+          "job {} execution failed; retrying in 10 s", jobId, complete.getCause().orElse(null));
+      ops.reschedule(complete, clock.instant().plusSeconds(10));
+    }
+  }
+}

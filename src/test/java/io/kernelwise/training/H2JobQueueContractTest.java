@@ -1,0 +1,32 @@
+package io.kernelwise.training;
+
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The contract on embedded H2 in PostgreSQL mode (the default database). */
+class H2JobQueueContractTest extends JobQueueContractTest {
+  private static HikariDataSource dataSource;
+
+  @BeforeAll
+  static void migrate() {
+    dataSource = new HikariDataSource();
+    dataSource.setJdbcUrl(
+        "jdbc:h2:mem:jobs-contract;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+    dataSource.setUsername("sa");
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+  }
+
+  @AfterAll
+  static void close() {
+    dataSource.close();
+  }
+
+  @Override
+  DataSource dataSource() {
+    return dataSource;
+  }
+}

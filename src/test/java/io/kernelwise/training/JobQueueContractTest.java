@@ -1,0 +1,511 @@
+package io.kernelwise.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The job repository and the db-scheduler queue against a real database; subclasses run it on H2
+ * (PostgreSQL mode) and on PostgreSQL. Uses the deterministic {@link FakeTrainingEngine}: these
+ * tests are about states, claims, revival and metrics rows, not about learning.
+ */
+abstract class JobQueueContractTest {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final Clock CLOCK = Clock.systemUTC();
+
+  /** A migrated, empty database, the same for the whole class. */
+  abstract DataSource dataSource();
+
+  @TempDir Path dataDir;
+  JdbcJobStore store;
+  JobEvents events;
+  JdbcClient jdbc;
+  final FakeTrainingEngine engine = new FakeTrainingEngine(4, 25);
+  final FakeRegistry registry = new FakeRegistry();
+  final List<TrainingQueue> queues = new ArrayList<>();
+
+  @BeforeEach
+  void cleanDatabase() {
+    jdbc = JdbcClient.create(dataSource());
+    for (String table :
+        List.of("scheduled_tasks", "job_events", "job_steps", "job_epochs", "jobs")) {
+      jdbc.sql("delete from " + table).update();
+    }
+    store = new JdbcJobStore(dataSource());
+    events = new JobEvents(store, JSON, CLOCK);
+  }
+
+  @AfterEach
+  void stopQueues() {
+    queues.forEach(TrainingQueue::stop);
+  }
+
+  TrainingQueue queue(String name, Duration heartbeat) {
+    JobRunner runner =
+        new JobRunner(
+            store,
+            events,
+            engine,
+            new FakeDatasets(),
+            new FakeCatalog(),
+            registry,
+            d -> Device.cpu(),
+            new TrainingMetrics(new SimpleMeterRegistry(), store, CLOCK),
+            JSON,
+            dataDir,
+            Duration.ofMillis(100),
+            CLOCK);
+    TrainingQueue q =
+        new TrainingQueue(
+            dataSource(), runner, store, events, name, 1, heartbeat, Duration.ofMillis(100), CLOCK);
+    queues.add(q);
+    return q;
+  }
+
+  Job newJob(int epochs) {
+    String id = "j-" + UUID.randomUUID().toString().substring(0, 8);
+    String hp =
+        JSON.writeValueAsString(
+            new Hyperparameters(epochs, 8, null, null, null, null, null, null).withDefaults());
+    return Job.queued(
+        id,
+        FakeCatalog.STORED,
+        "tiny",
+        "{\"name\":\"tiny\",\"classes\":10}",
+        FakeDatasets.READY,
+        hp,
+        "cpu",
+        epochs,
+        CLOCK.instant());
+  }
+
+  Job submit(TrainingQueue queue, int epochs) {
+    Job job = newJob(epochs);
+    store.insert(job);
+    events.state(job.id(), JobState.QUEUED, null, java.util.Map.of());
+    queue.enqueue(job.id(), job.queuedAt());
+    return job;
+  }
+
+  Job job(String id) {
+    return store.find(id).orElseThrow();
+  }
+
+  static void await(String what, Duration timeout, Supplier<Boolean> condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.get()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  List<JsonNode> eventData(String id, String type) {
+    return store.events(id, 0, 10_000).stream()
+        .filter(e -> e.type().equals(type))
+        .map(e -> JSON.readTree(e.dataJson()))
+        .toList();
+  }
+
+  // ---- repository ---------------------------------------------------------------------------
+
+  @Test
+  void insertsAndReadsBackAJob() {
+    Job job = newJob(3);
+    store.insert(job);
+    Job read = job(job.id());
+    assertThat(read.state()).isEqualTo(JobState.QUEUED);
+    assertThat(read.epochs()).isEqualTo(3);
+    assertThat(read.specJson()).isEqualTo(job.specJson());
+    assertThat(read.createdAt()).isCloseTo(job.createdAt(), within());
+    assertThat(read.startedAt()).isNull();
+    assertThat(store.find("nope")).isEmpty();
+  }
+
+  private static org.assertj.core.data.TemporalUnitOffset within() {
+    return new org.assertj.core.data.TemporalUnitWithinOffset(
+        1, java.time.temporal.ChronoUnit.MILLIS);
+  }
+
+  @Test
+  void transitionsAreCompareAndSetAndIllegalOnesChangeNothing() {
+    Job job = newJob(3);
+    store.insert(job);
+    Instant now = CLOCK.instant();
+    assertThatThrownBy(
+            () ->
+                store.transition(
+                    job.id(), JobState.QUEUED, JobState.SUCCEEDED, now, JobStore.Outcome.NONE))
+        .isInstanceOf(JobState.IllegalTransitionException.class);
+    assertThat(job(job.id()).state()).isEqualTo(JobState.QUEUED);
+    // Wrong current state: the CAS does not apply.
+    assertThat(
+            store.transition(
+                job.id(), JobState.RUNNING, JobState.FAILED, now, JobStore.Outcome.error("x")))
+        .isFalse();
+    assertThat(job(job.id()).state()).isEqualTo(JobState.QUEUED);
+    assertThat(store.startAttempt(job.id(), "w", now)).contains(1);
+    assertThat(
+            store.transition(
+                job.id(), JobState.RUNNING, JobState.FAILED, now, JobStore.Outcome.error("boom")))
+        .isTrue();
+    Job failed = job(job.id());
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.error()).isEqualTo("boom");
+    assertThat(failed.finishedAt()).isNotNull();
+    assertThatThrownBy(
+            () ->
+                store.transition(
+                    job.id(), JobState.FAILED, JobState.RUNNING, now, JobStore.Outcome.NONE))
+        .isInstanceOf(JobState.IllegalTransitionException.class);
+    assertThat(store.startAttempt(job.id(), "w", now)).isEmpty();
+    assertThat(store.requestCancel(job.id(), now)).isFalse();
+  }
+
+  @Test
+  void queuePositionCountsOlderQueuedJobs() {
+    Instant t = CLOCK.instant();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Job j = newJob(1);
+      Job at =
+          Job.queued(
+              j.id(),
+              j.architectureId(),
+              j.architectureName(),
+              j.specJson(),
+              j.datasetId(),
+              j.hyperparametersJson(),
+              j.device(),
+              1,
+              t.plusSeconds(i));
+      store.insert(at);
+      ids.add(at.id());
+    }
+    assertThat(ids.stream().map(store::queuePosition)).containsExactly(1L, 2L, 3L);
+    store.startAttempt(ids.get(0), "w", t);
+    assertThat(ids.stream().map(store::queuePosition)).containsExactly(0L, 1L, 2L);
+    assertThat(store.count(JobState.QUEUED)).isEqualTo(2);
+    assertThat(store.countByState()).containsEntry(JobState.RUNNING, 1L);
+    assertThat(store.list(JobState.QUEUED, 0, 10))
+        .extracting(Job::id)
+        .containsExactly(ids.get(2), ids.get(1));
+    assertThat(store.list(null, 2, 2)).extracting(Job::id).containsExactly(ids.get(0));
+  }
+
+  @Test
+  void epochRowsAreUpsertedAndFilteredBySinceEpoch() {
+    Job job = newJob(3);
+    store.insert(job);
+    Instant now = CLOCK.instant();
+    for (int e = 1; e <= 3; e++) {
+      store.upsertEpoch(job.id(), new EpochMetrics(e, 1.0 / e, 0.5, null, null, 0.1, 100, 2), now);
+    }
+    // Epoch 3 re-run after a crash: same row, new values.
+    store.upsertEpoch(job.id(), new EpochMetrics(3, 0.25, 0.75, 0.3, 0.7, 0.1, 120, 2), now);
+    List<EpochMetrics> all = store.epochs(job.id(), 0);
+    assertThat(all).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3);
+    assertThat(all.get(2).trainLoss()).isEqualTo(0.25);
+    assertThat(all.get(2).valAccuracy()).isEqualTo(0.7);
+    assertThat(all.get(0).valLoss()).isNull();
+    assertThat(store.epochs(job.id(), 2)).extracting(EpochMetrics::epoch).containsExactly(3);
+    store.upsertStep(job.id(), new StepMetrics(2, 5, 10, 0.5, 0.5, 0.1, 99), now);
+    store.upsertStep(job.id(), new StepMetrics(2, 5, 10, 0.4, 0.6, 0.1, 98), now);
+    store.upsertStep(job.id(), new StepMetrics(1, 5, 10, 0.9, 0.1, 0.1, 97), now);
+    assertThat(store.steps(job.id(), 1))
+        .singleElement()
+        .satisfies(s -> assertThat(s.loss()).isEqualTo(0.4));
+    assertThat(store.steps(job.id(), 0)).hasSize(2);
+  }
+
+  @Test
+  void eventsAreOrderedAndPagedBySequence() {
+    Job job = newJob(1);
+    store.insert(job);
+    for (int i = 0; i < 5; i++) {
+      events.append(job.id(), "step", java.util.Map.of("i", i));
+    }
+    List<JobEvent> first = store.events(job.id(), 0, 3);
+    assertThat(first).hasSize(3);
+    List<JobEvent> rest = store.events(job.id(), first.get(2).seq(), 10);
+    assertThat(rest).hasSize(2);
+    assertThat(rest.get(1).dataJson()).contains("\"i\":4");
+  }
+
+  // ---- queue --------------------------------------------------------------------------------
+
+  @Test
+  void runsAJobToSuccessAndRegistersTheModel() throws Exception {
+    TrainingQueue q = queue("node-a", Duration.ofSeconds(1));
+    q.start();
+    Job job = submit(q, 3);
+    await(
+        "job succeeded", Duration.ofSeconds(20), () -> job(job.id()).state() == JobState.SUCCEEDED);
+    Job done = job(job.id());
+    assertThat(done.progress()).isEqualTo(1.0);
+    assertThat(done.epoch()).isEqualTo(3);
+    assertThat(done.modelId()).isNotNull();
+    assertThat(done.testAccuracy()).isEqualTo(1 - 1.2 / 3);
+    assertThat(done.startedAt()).isNotNull();
+    assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
+    assertThat(store.epochs(job.id(), 0)).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3);
+    assertThat(registry.registered)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.jobId()).isEqualTo(job.id());
+              assertThat(m.classes()).hasSize(10);
+              assertThat(m.metrics()).containsKeys("testAccuracy", "trainLoss", "valAccuracy");
+            });
+    assertThat(registry.parametersByJob.get(job.id())).isEqualTo("parameters of " + job.id());
+    assertThat(JobRunner.checkpointDir(dataDir, job.id())).doesNotExist();
+    assertThat(eventData(job.id(), "state"))
+        .extracting(n -> n.get("state").asString())
+        .containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+    // the execution is gone from the queue table
+    assertThat(jdbc.sql("select count(*) from scheduled_tasks").query(Long.class).single())
+        .isZero();
+  }
+
+  @Test
+  void cancelsARunningJobWithinAStep() throws Exception {
+    TrainingQueue q = queue("node-a", Duration.ofSeconds(1));
+    q.start();
+    Job job = submit(q, 50);
+    await(
+        "job running",
+        Duration.ofSeconds(20),
+        () -> engine.stepsRun.getOrDefault(job.id(), 0L) >= 2);
+    store.requestCancel(job.id(), CLOCK.instant());
+    long requestedAt = System.nanoTime();
+    await(
+        "job cancelled", Duration.ofSeconds(10), () -> job(job.id()).state() == JobState.CANCELLED);
+    long millis = (System.nanoTime() - requestedAt) / 1_000_000;
+    assertThat(millis).as("cancel latency ms").isLessThan(2_000);
+    assertThat(engine.stepsRun.get(job.id())).isLessThan(50L * engine.stepsPerEpoch);
+    assertThat(job(job.id()).modelId()).isNull();
+    assertThat(registry.registered).isEmpty();
+  }
+
+  @Test
+  void aCancelledQueuedJobNeverRuns() throws Exception {
+    TrainingQueue q = queue("node-a", Duration.ofSeconds(1));
+    Job job = submit(q, 2); // queue not started: it stays QUEUED
+    store.requestCancel(job.id(), CLOCK.instant());
+    q.start();
+    await(
+        "job cancelled", Duration.ofSeconds(10), () -> job(job.id()).state() == JobState.CANCELLED);
+    Thread.sleep(300);
+    assertThat(engine.runs).doesNotContainKey(job.id());
+  }
+
+  /**
+   * A RUNNING job whose execution was claimed by an instance that stopped heartbeating: another
+   * instance revives it and the engine resumes after the checkpointed epoch; the epoch reported but
+   * not checkpointed before the crash is re-run and still has exactly one row.
+   */
+  @Test
+  void revivesADeadExecutionAndResumesFromTheCheckpoint() throws Exception {
+    Job job = crashedJob("dead-node", Duration.ofMinutes(10));
+    TrainingQueue q = queue("node-b", Duration.ofMillis(200));
+    q.start();
+    await(
+        "revived job succeeded",
+        Duration.ofSeconds(30),
+        () -> job(job.id()).state() == JobState.SUCCEEDED);
+    assertResumedFromEpoch2(job);
+    assertThat(eventData(job.id(), "state"))
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("state").asString()).isEqualTo("QUEUED");
+              assertThat(n.path("detail").asString()).contains("dead-node stopped heartbeating");
+            });
+  }
+
+  /**
+   * The same instance name restarting (the single-instance crash case): its old claim is released
+   * as soon as its heartbeat is two intervals old, long before db-scheduler's dead limit (6).
+   */
+  @Test
+  void aRestartedInstanceResumesItsOwnInterruptedJobPromptly() throws Exception {
+    Duration heartbeat = Duration.ofSeconds(2);
+    Job job = crashedJob("node-a", Duration.ofSeconds(3)); // dead for db-scheduler only after 12s
+    TrainingQueue q = queue("node-a", heartbeat);
+    Job other = submit(q, 1); // queued after the crash: must wait for the interrupted job
+    long start = System.nanoTime();
+    q.start();
+    await(
+        "job resumed",
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(store.count(JobState.RUNNING))
+              .as("jobs RUNNING at once")
+              .isLessThanOrEqualTo(1);
+          return job(job.id()).attempts() == 2;
+        });
+    assertThat((System.nanoTime() - start) / 1_000_000).as("ms to resume").isLessThan(4_000);
+    await(
+        "both succeeded",
+        Duration.ofSeconds(20),
+        () -> {
+          assertThat(store.count(JobState.RUNNING))
+              .as("jobs RUNNING at once")
+              .isLessThanOrEqualTo(1);
+          return job(job.id()).state() == JobState.SUCCEEDED
+              && job(other.id()).state() == JobState.SUCCEEDED;
+        });
+    assertResumedFromEpoch2(job);
+    assertThat(eventData(job.id(), "state"))
+        .anySatisfy(n -> assertThat(n.path("detail").asString()).contains("node-a restarted"));
+    assertThat(job(other.id()).startedAt()).isAfter(job(job.id()).startedAt());
+    assertThat(firstRunningSeq(other.id())).isGreaterThan(lastRunningSeq(job.id()));
+  }
+
+  private long firstRunningSeq(String id) {
+    return runningSeqs(id).min().orElseThrow();
+  }
+
+  private long lastRunningSeq(String id) {
+    return runningSeqs(id).max().orElseThrow();
+  }
+
+  private java.util.stream.LongStream runningSeqs(String id) {
+    return store.events(id, 0, 10_000).stream()
+        .filter(e -> e.type().equals("state") && e.dataJson().contains("\"RUNNING\""))
+        .mapToLong(JobEvent::seq);
+  }
+
+  /** A job RUNNING with epochs 1..3 reported, checkpoint at 2, its claim held by {@code owner}. */
+  private Job crashedJob(String owner, Duration heartbeatAge) {
+    Job queued = newJob(5);
+    store.insert(queued);
+    Instant now = CLOCK.instant();
+    assertThat(store.startAttempt(queued.id(), owner, now)).contains(1);
+    for (int e = 1; e <= 3; e++) {
+      store.upsertEpoch(queued.id(), new EpochMetrics(e, 9, 0.1, 9.0, 0.1, 0.001, 1, 1), now);
+    }
+    store.updateProgress(queued.id(), 1, 3, 0.6, now);
+    FakeTrainingEngine.writeAtomically(
+        JobRunner.checkpointDir(dataDir, queued.id()).resolve("last-epoch"), "2");
+    jdbc.sql(
+            "insert into scheduled_tasks (task_name, task_instance, execution_time, picked,"
+                + " picked_by, last_heartbeat, version) values (?, ?, ?, true, ?, ?, 3)")
+        .params(
+            TrainingQueue.TASK,
+            queued.id(),
+            JdbcJobStore.ts(now.minusSeconds(600)),
+            owner,
+            JdbcJobStore.ts(now.minus(heartbeatAge)))
+        .update();
+    return queued;
+  }
+
+  private void assertResumedFromEpoch2(Job job) {
+    Job done = job(job.id());
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.resumedFromEpoch()).isEqualTo(2);
+    assertThat(engine.trainedEpochs.get(job.id())).containsExactly(3, 4, 5);
+    List<EpochMetrics> rows = store.epochs(job.id(), 0);
+    assertThat(rows).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3, 4, 5);
+    assertThat(rows.get(2).trainLoss()).as("epoch 3 re-run replaced its row").isEqualTo(2.0 / 3);
+    assertThat(eventData(job.id(), "resumed"))
+        .singleElement()
+        .satisfies(n -> assertThat(n.get("fromEpoch").asInt()).isEqualTo(2));
+  }
+
+  /**
+   * Graceful shutdown stops the running job at its next step and puts it back in the queue; a later
+   * instance resumes it from its checkpoint.
+   */
+  @Test
+  void shutdownRequeuesTheRunningJobAndAnotherInstanceResumesIt() throws Exception {
+    TrainingQueue a = queue("node-a", Duration.ofSeconds(1));
+    a.start();
+    Job job = submit(a, 8);
+    await(
+        "two epochs checkpointed",
+        Duration.ofSeconds(20),
+        () -> engine.trainedEpochs.getOrDefault(job.id(), List.of()).size() >= 2);
+    a.stop();
+    Job stopped = job(job.id());
+    assertThat(stopped.state()).isEqualTo(JobState.QUEUED);
+    assertThat(eventData(job.id(), "state"))
+        .anySatisfy(n -> assertThat(n.path("detail").asString()).contains("shutdown of node-a"));
+    assertThat(
+            jdbc.sql("select picked from scheduled_tasks where task_instance = ?")
+                .param(job.id())
+                .query(Boolean.class)
+                .single())
+        .isFalse();
+    int checkpointed = engine.trainedEpochs.get(job.id()).size();
+    queue("node-b", Duration.ofSeconds(1)).start();
+    await(
+        "job succeeded on node-b",
+        Duration.ofSeconds(20),
+        () -> job(job.id()).state() == JobState.SUCCEEDED);
+    Job done = job(job.id());
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.resumedFromEpoch()).isEqualTo(checkpointed);
+    assertThat(engine.runs.get(job.id()).get()).isEqualTo(2);
+    assertThat(engine.maxConcurrentRunsOfOneJob.get()).isEqualTo(1);
+    assertThat(store.epochs(job.id(), 0))
+        .extracting(EpochMetrics::epoch)
+        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+  }
+
+  /** Two scheduler instances on one database: six jobs, each runs exactly once. */
+  @Test
+  void twoInstancesRunEachJobExactlyOnce() throws Exception {
+    TrainingQueue a = queue("node-a", Duration.ofSeconds(1));
+    TrainingQueue b = queue("node-b", Duration.ofSeconds(1));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(submit(a, 2).id());
+    }
+    a.start();
+    b.start();
+    await(
+        "all six succeeded",
+        Duration.ofSeconds(60),
+        () -> ids.stream().allMatch(id -> job(id).state() == JobState.SUCCEEDED));
+    Set<String> workers = new HashSet<>();
+    for (String id : ids) {
+      assertThat(engine.runs.get(id).get()).as("runs of " + id).isEqualTo(1);
+      assertThat(job(id).attempts()).isEqualTo(1);
+      List<JsonNode> running =
+          eventData(id, "state").stream()
+              .filter(n -> n.get("state").asString().equals("RUNNING"))
+              .toList();
+      assertThat(running).hasSize(1);
+      workers.add(running.get(0).get("worker").asString());
+      assertThat(store.epochs(id, 0)).hasSize(2);
+    }
+    assertThat(engine.maxConcurrentRunsOfOneJob.get()).isEqualTo(1);
+    assertThat(workers)
+        .as("both instances took jobs")
+        .containsExactlyInAnyOrder("node-a", "node-b");
+    assertThat(registry.registered).hasSize(6);
+  }
+}
