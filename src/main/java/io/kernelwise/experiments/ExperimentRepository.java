@@ -9,20 +9,26 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Stored experiments (tables {@code experiments} and {@code experiment_jobs}, migration V5). */
 @Repository
 class ExperimentRepository {
   private final JdbcClient jdbc;
+  private final TransactionTemplate transaction;
 
-  ExperimentRepository(JdbcClient jdbc) {
+  ExperimentRepository(JdbcClient jdbc, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
+    this.transaction = new TransactionTemplate(transactions);
   }
 
   /** The experiment and its entries, together or not at all. */
-  @Transactional
-  public void insert(Experiment e) {
+  void insert(Experiment e) {
+    transaction.executeWithoutResult(status -> insertRows(e));
+  }
+
+  private void insertRows(Experiment e) {
     jdbc.sql(
             "insert into experiments (id, name, dataset_id, device, hyperparameters_json,"
                 + " base_architecture_id, created_at, cancel_requested_at) values (:id, :name,"
