@@ -63,10 +63,21 @@ class JobController {
   @GetMapping
   @Operation(summary = "List jobs, newest first, optionally by state")
   Page<JobView> list(
-      @RequestParam(required = false) JobState state,
+      @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED (any case)")
+          @RequestParam(required = false)
+          String state,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "20") int size) {
-    return jobs.list(state, page, size);
+    return jobs.list(state == null || state.isBlank() ? null : parseState(state), page, size);
+  }
+
+  private static JobState parseState(String state) {
+    try {
+      return JobState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(
+          "state", "must be one of " + java.util.Arrays.toString(JobState.values()));
+    }
   }
 
   @GetMapping("/{id}")

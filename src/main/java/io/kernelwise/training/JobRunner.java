@@ -158,7 +158,7 @@ public class JobRunner {
       deleteCheckpoints(jobId); // the registry copied the parameters into the model store
     } catch (InterruptedByShutdown e) {
       throw e;
-    } catch (Exception e) {
+    } catch (Exception | Error e) { // an OutOfMemoryError in training fails the job, not the queue
       if (listener.superseded) {
         return;
       }

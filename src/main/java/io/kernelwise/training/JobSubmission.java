@@ -38,12 +38,15 @@ class JobSubmission {
   private final DatasetTensors datasets;
   private final BiFunction<String, String, Device> devices;
   private final JsonMapper strict;
+  private final String defaultDevice;
 
   JobSubmission(
       ArchitectureCatalog catalog,
       DatasetTensors datasets,
       BiFunction<String, String, Device> devices,
-      JsonMapper json) {
+      JsonMapper json,
+      String defaultDevice) {
+    this.defaultDevice = defaultDevice;
     this.catalog = catalog;
     this.datasets = datasets;
     this.devices = devices;
@@ -82,7 +85,8 @@ class JobSubmission {
     String deviceText = text(body, "device", problems);
     String device = null;
     if (problems.isEmpty()) {
-      Device d = devices.apply(deviceText, "device"); // 400 for an absent GPU
+      // 400 for an absent GPU
+      Device d = devices.apply(deviceText == null ? defaultDevice : deviceText, "device");
       device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
     }
     if (!problems.isEmpty()) {

@@ -100,8 +100,11 @@ class JobsConfig {
       Engines engines,
       TrainingQueue queue,
       JsonMapper json,
+      KernelwiseProperties properties,
       Clock clock) {
-    JobSubmission submission = new JobSubmission(catalog, datasets, engines::resolve, json);
+    JobSubmission submission =
+        new JobSubmission(
+            catalog, datasets, engines::resolve, json, properties.training().defaultDevice());
     return new JobService(store, events, submission, queue, json, clock);
   }
 

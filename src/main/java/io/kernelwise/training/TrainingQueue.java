@@ -35,6 +35,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public class TrainingQueue implements SmartLifecycle {
   static final String TASK = "training-job";
+  private static final int MAX_INFRASTRUCTURE_RETRIES = 5;
   private static final Logger log = LoggerFactory.getLogger(TrainingQueue.class);
 
   private final JobStore store;
@@ -283,6 +284,19 @@ public class TrainingQueue implements SmartLifecycle {
       ops.remove();
     } else if (complete.getCause().orElse(null) instanceof JobRunner.InterruptedByShutdown) {
       ops.reschedule(complete, job.queuedAt());
+    } else if (complete.getExecution().consecutiveFailures >= MAX_INFRASTRUCTURE_RETRIES) {
+      String error =
+          "gave up after "
+              + (MAX_INFRASTRUCTURE_RETRIES + 1)
+              + " failed executions: "
+              + complete.getCause().map(Throwable::toString).orElse("unknown error");
+      for (JobState from : List.of(JobState.RUNNING, JobState.QUEUED)) {
+        if (store.transition(
+            jobId, from, JobState.FAILED, clock.instant(), JobStore.Outcome.error(error))) {
+          events.state(jobId, JobState.FAILED, null, Map.of("error", error));
+        }
+      }
+      ops.remove();
     } else {
       // An infrastructure error (e.g. the database went away mid-run): try again shortly.
       log.warn(

@@ -168,7 +168,7 @@ class JobApiTest {
     assertThat(meters.get("kernelwise.training.epoch").tag("job", id).timer().count()).isEqualTo(2);
     assertThat(meters.get("kernelwise.jobs").tag("state", "SUCCEEDED").gauge().value())
         .isGreaterThanOrEqualTo(1);
-    JsonNode list = call("GET", "/api/v1/jobs?state=SUCCEEDED&page=0&size=50", null).body();
+    JsonNode list = call("GET", "/api/v1/jobs?state=succeeded&page=0&size=50", null).body();
     assertThat(list.get("items").valueStream().map(j -> j.get("id").asString())).contains(id);
   }
 
@@ -351,7 +351,9 @@ class JobApiTest {
     Response unknown = call("GET", "/api/v1/jobs/j-missing", null);
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(call("POST", "/api/v1/jobs/j-missing/cancel", null).status()).isEqualTo(404);
-    assertThat(call("GET", "/api/v1/jobs?state=DONE", null).status()).isEqualTo(400);
+    Response badState = call("GET", "/api/v1/jobs?state=DONE", null);
+    assertThat(badState.status()).isEqualTo(400);
+    assertThat(badState.body().at("/errors/0/field").asString()).isEqualTo("state");
     assertThat(call("GET", "/api/v1/jobs?size=0", null).status()).isEqualTo(400);
   }
 
@@ -367,6 +369,18 @@ class JobApiTest {
     assertThat(r.body().get("architectureId").isNull()).isTrue();
     assertThat(r.body().get("architectureName").asString()).isEqualTo("inline");
     awaitJob(r.body().get("id").asString(), state("SUCCEEDED"));
+  }
+
+  @Test
+  void endpointsAreDocumentedInOpenApi() throws Exception {
+    JsonNode docs = call("GET", "/v3/api-docs", null).body();
+    JsonNode paths = docs.get("paths");
+    assertThat(paths.has("/api/v1/jobs")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}/metrics")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}/events")).isTrue();
+    assertThat(paths.has("/api/v1/jobs/{id}/cancel")).isTrue();
+    assertThat(paths.at("/~1api~1v1~1jobs/post/summary").asString()).isNotBlank();
   }
 
   void assertProblem(String body, int status, String... fields) throws Exception {
