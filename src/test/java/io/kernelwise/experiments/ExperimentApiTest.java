@@ -357,6 +357,10 @@ class ExperimentApiTest {
       assertThat(r.contentType()).startsWith("application/problem+json");
       assertThat(r.body().get("detail").asString()).contains("x-missing");
     }
+    // asking for an image still gets the problem, not an empty 406
+    Raw asImage = raw("/api/v1/experiments/x-missing/chart", "image/png");
+    assertThat(asImage.status()).isEqualTo(404);
+    assertThat(asImage.contentType()).startsWith("application/problem+json");
     assertThat(call("POST", "/api/v1/experiments/x-missing/cancel", null).status()).isEqualTo(404);
     assertThat(call("GET", "/api/v1/experiments?size=0", null).status()).isEqualTo(400);
   }
