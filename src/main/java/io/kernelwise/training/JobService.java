@@ -35,8 +35,42 @@ public class JobService {
   }
 
   /** Validates (nothing is stored on a bad request), stores the job QUEUED and enqueues it. */
-  JobView submit(JsonNode body) {
-    JobSubmission.Valid v = submission.validate(body);
+  public JobView submit(JsonNode body) {
+    return submit(validate(body));
+  }
+
+  /**
+   * A {@code POST /jobs} body checked like {@link #submit(JsonNode)} does, nothing stored: callers
+   * that submit several jobs together (experiments) validate all of them before storing any.
+   */
+  public Validated validate(JsonNode body) {
+    return new Validated(submission.validate(body));
+  }
+
+  /** A submission that passed {@link #validate}; {@link #submit(Validated)} stores it. */
+  public static final class Validated {
+    private final JobSubmission.Valid valid;
+
+    private Validated(JobSubmission.Valid valid) {
+      this.valid = valid;
+    }
+
+    public String architectureId() {
+      return valid.architectureId();
+    }
+
+    public Hyperparameters hyperparameters() {
+      return valid.hyperparameters();
+    }
+
+    public String device() {
+      return valid.device();
+    }
+  }
+
+  /** Stores a validated job QUEUED and enqueues it. */
+  public JobView submit(Validated validated) {
+    JobSubmission.Valid v = validated.valid;
     Instant now = clock.instant();
     String id = "j-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     Job job =
@@ -56,7 +90,7 @@ public class JobService {
     return view(get(id));
   }
 
-  JobView find(String id) {
+  public JobView find(String id) {
     return view(get(id));
   }
 
@@ -70,7 +104,7 @@ public class JobService {
    * QUEUED → CANCELLED at once; RUNNING → the flag the engine polls, CANCELLED within one step. 409
    * for a job that already ended.
    */
-  JobView cancel(String id) {
+  public JobView cancel(String id) {
     Job job = get(id);
     if (job.state().terminal()) {
       throw ApiException.conflict("job '" + id + "' already ended " + job.state());

@@ -7,7 +7,7 @@ import java.time.Instant;
 /** A job as the API shows it (SPEC "Resources"). */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "Job")
-record JobView(
+public record JobView(
     @Schema(example = "j-4f1c2a9b") String id,
     @Schema(example = "RUNNING") JobState state,
     @Schema(description = "0..1", example = "0.35") double progress,

@@ -1,0 +1,33 @@
+package io.kernelwise.experiments;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The V5 contract on embedded H2 in PostgreSQL mode (the default database). */
+class H2ExperimentRepositoryTest extends ExperimentRepositoryContractTest {
+  private static HikariDataSource dataSource;
+
+  @BeforeAll
+  static void migrate() {
+    dataSource = new HikariDataSource();
+    dataSource.setJdbcUrl(
+        "jdbc:h2:mem:experiments-"
+            + UUID.randomUUID()
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+    Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+  }
+
+  @AfterAll
+  static void close() {
+    dataSource.close();
+  }
+
+  @Override
+  DataSource dataSource() {
+    return dataSource;
+  }
+}
