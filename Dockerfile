@@ -10,6 +10,9 @@ RUN ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package \
  && java -Djarmode=tools -jar target/kernelwise.jar extract --layers --launcher --destination /layers
 
 FROM eclipse-temurin:17-jre
+# fontconfig + a font for experiment charts (JFreeChart), curl for the health check
+RUN apt-get update && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core curl \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /var/lib/kernelwise kernelwise \
  && mkdir -p /var/lib/kernelwise /opt/kernelwise && chown -R kernelwise /var/lib/kernelwise
 WORKDIR /opt/kernelwise
