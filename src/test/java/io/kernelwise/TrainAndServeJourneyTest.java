@@ -1,0 +1,295 @@
+package io.kernelwise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole product over HTTP with the real engine: upload cifar10-mini, train seed-3x3 to well
+ * above chance while reading the SSE stream and polling metrics, classify the test split with the
+ * trained model (single and batch), move the model out and back in, and cancel a running job.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TrainAndServeJourneyTest {
+  static final Path MINI = Path.of("../shared/datasets/cifar10-mini.zip");
+  static final int EPOCHS = 6;
+
+  @TempDir static Path dataDir;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("kernelwise.data-dir", () -> dataDir.toString());
+    registry.add("kernelwise.training.step-metrics-every", () -> "5");
+    registry.add("kernelwise.training.poll-interval", () -> "200ms");
+    registry.add("kernelwise.training.cancel-poll-interval", () -> "100ms");
+  }
+
+  @LocalServerPort int port;
+  HttpJson api;
+
+  @BeforeEach
+  void client() {
+    api = new HttpJson("http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void uploadTrainWatchClassifyExportImport() throws Exception {
+    String datasetId = upload();
+    String architectureId =
+        api.postJson("/api/v1/architectures", Files.readString(spec("seed-3x3")), 201)
+            .get("id")
+            .asString();
+
+    JsonNode submitted =
+        api.postJson(
+            "/api/v1/jobs",
+            """
+            {"architectureId":"%s","datasetId":"%s","device":"cpu",
+             "hyperparameters":{"epochs":%d,"batchSize":32,"seed":7,
+               "optimizer":{"type":"adam","learningRate":0.001},"augmentation":{"flip":true}}}"""
+                .formatted(architectureId, datasetId, EPOCHS),
+            202);
+    String jobId = submitted.get("id").asString();
+    CompletableFuture<List<String[]>> events = CompletableFuture.supplyAsync(() -> sse(jobId));
+
+    // Poll metrics the way a dashboard does, with sinceEpoch.
+    int seen = 0;
+    JsonNode job = api.get("/api/v1/jobs/" + jobId);
+    long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
+    while (!isFinal(job)) {
+      JsonNode fresh =
+          api.get("/api/v1/jobs/" + jobId + "/metrics?sinceEpoch=" + seen).get("epochs");
+      for (JsonNode e : fresh) {
+        assertThat(e.get("epoch").asInt()).isEqualTo(++seen);
+        assertThat(e.get("imagesPerSecond").asDouble()).isPositive();
+      }
+      assertThat(System.nanoTime()).as("training finished in time").isLessThan(deadline);
+      Thread.sleep(200);
+      job = api.get("/api/v1/jobs/" + jobId);
+    }
+    assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+    double testAccuracy = job.get("testAccuracy").asDouble();
+    assertThat(testAccuracy)
+        .as("test accuracy after %d epochs", EPOCHS)
+        .isGreaterThanOrEqualTo(0.25);
+
+    JsonNode metrics = api.get("/api/v1/jobs/" + jobId + "/metrics");
+    assertThat(metrics.get("epochs")).hasSize(EPOCHS);
+    assertThat(metrics.get("steps").size()).isPositive();
+    JsonNode last = metrics.get("epochs").get(EPOCHS - 1);
+    assertThat(last.get("trainLoss").asDouble())
+        .isLessThan(metrics.get("epochs").get(0).get("trainLoss").asDouble());
+
+    List<String[]> stream = events.get(1, TimeUnit.MINUTES);
+    List<String> types = stream.stream().map(e -> e[0]).toList();
+    assertThat(types).contains("state", "step", "epoch");
+    assertThat(types.stream().filter("epoch"::equals).count()).isEqualTo(EPOCHS);
+    assertThat(stream.get(stream.size() - 1)[1]).contains("SUCCEEDED");
+
+    String modelId = job.get("modelId").asString();
+    JsonNode model = api.get("/api/v1/models/" + modelId);
+    List<String> classes = new ArrayList<>();
+    model.get("classes").forEach(c -> classes.add(c.asString()));
+    assertThat(classes).hasSize(10).contains("cat", "dog", "airplane");
+
+    // Single image: probabilities over all classes sum to 1, top-k is sorted.
+    Map<String, byte[]> testImages = testImages();
+    Map.Entry<String, byte[]> first = testImages.entrySet().iterator().next();
+    JsonNode single =
+        HttpJson.json(
+            api.post(
+                "/api/v1/models/" + modelId + "/predict?topK=10", "image/jpeg", first.getValue()),
+            200);
+    double sum = 0;
+    double previous = 1;
+    for (JsonNode p : single.get("predictions")) {
+      sum += p.get("probability").asDouble();
+      assertThat(p.get("probability").asDouble()).isLessThanOrEqualTo(previous);
+      previous = p.get("probability").asDouble();
+    }
+    assertThat(sum).isCloseTo(1.0, within(1e-4));
+
+    // The whole test split through HTTP batches: top-1 accuracy equals the job's test accuracy.
+    int correct = 0;
+    List<Map.Entry<String, byte[]>> all = new ArrayList<>(testImages.entrySet());
+    for (int i = 0; i < all.size(); i += 50) {
+      List<Map.Entry<String, byte[]>> slice = all.subList(i, Math.min(i + 50, all.size()));
+      Map<String, byte[]> batch = new LinkedHashMap<>();
+      slice.forEach(e -> batch.put(e.getKey().replace('/', '_'), e.getValue()));
+      JsonNode results =
+          HttpJson.json(
+                  api.multipart(
+                      "/api/v1/models/" + modelId + "/predict?topK=1", Map.of(), "file", batch),
+                  200)
+              .get("results");
+      assertThat(results).hasSize(slice.size());
+      for (int j = 0; j < slice.size(); j++) {
+        String truth = slice.get(j).getKey().split("/")[1];
+        if (results.get(j).get("predictions").get(0).get("label").asString().equals(truth)) {
+          correct++;
+        }
+      }
+    }
+    assertThat((double) correct / all.size()).isCloseTo(testAccuracy, within(0.011));
+
+    // Export, delete, import: the imported model answers with identical probabilities.
+    HttpResponse<byte[]> artifact =
+        HttpJson.expect(api.getBytes("/api/v1/models/" + modelId + "/artifact"), 200);
+    HttpJson.expect(api.delete("/api/v1/models/" + modelId), 204);
+    HttpJson.expect(
+        api.post("/api/v1/models/" + modelId + "/predict", "image/jpeg", first.getValue()), 404);
+    String imported =
+        HttpJson.json(
+                api.multipart(
+                    "/api/v1/models/import",
+                    Map.of(),
+                    "file",
+                    Map.of("model.zip", artifact.body())),
+                201)
+            .get("id")
+            .asString();
+    JsonNode again =
+        HttpJson.json(
+            api.post(
+                "/api/v1/models/" + imported + "/predict?topK=10", "image/jpeg", first.getValue()),
+            200);
+    assertThat(again.get("predictions")).isEqualTo(single.get("predictions"));
+  }
+
+  @Test
+  void cancelStopsARunningJobWithinAStep() throws Exception {
+    String datasetId = upload();
+    String architectureId =
+        api.postJson("/api/v1/architectures", Files.readString(spec("seed-5x5")), 201)
+            .get("id")
+            .asString();
+    String jobId =
+        api.postJson(
+                "/api/v1/jobs",
+                """
+                {"architectureId":"%s","datasetId":"%s","hyperparameters":{"epochs":200,"batchSize":16}}"""
+                    .formatted(architectureId, datasetId),
+                202)
+            .get("id")
+            .asString();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (api.get("/api/v1/jobs/" + jobId).get("progress").asDouble() <= 0) {
+      assertThat(System.nanoTime()).as("job started").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    long asked = System.nanoTime();
+    api.postJson("/api/v1/jobs/" + jobId + "/cancel", "", 200);
+    JsonNode job = api.get("/api/v1/jobs/" + jobId);
+    while (!isFinal(job)) {
+      Thread.sleep(50);
+      job = api.get("/api/v1/jobs/" + jobId);
+    }
+    assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(5));
+    assertThat(job.get("modelId").isNull()).isTrue();
+    assertThat(job.get("epoch").asInt()).isLessThan(200);
+  }
+
+  private String upload() {
+    try {
+      JsonNode ds =
+          HttpJson.json(
+              api.multipart(
+                  "/api/v1/datasets",
+                  Map.of("name", "cifar10-mini"),
+                  "file",
+                  Map.of("cifar10-mini.zip", Files.readAllBytes(MINI))),
+              201);
+      assertThat(ds.get("state").asString()).isEqualTo("READY");
+      return ds.get("id").asString();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Reads the job's SSE stream to its end: (event name, data) pairs. */
+  private List<String[]> sse(String jobId) {
+    List<String[]> events = new ArrayList<>();
+    try {
+      HttpResponse<InputStream> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(api.base() + "/api/v1/jobs/" + jobId + "/events"))
+                      .header("Accept", "text/event-stream")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(r.statusCode()).isEqualTo(200);
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String name = "message";
+        StringBuilder data = new StringBuilder();
+        for (String line; (line = in.readLine()) != null; ) {
+          if (line.startsWith("event:")) {
+            name = line.substring(6).trim();
+          } else if (line.startsWith("data:")) {
+            data.append(line.substring(5).trim());
+          } else if (line.isEmpty() && !data.isEmpty()) {
+            events.add(new String[] {name, data.toString()});
+            name = "message";
+            data.setLength(0);
+          }
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    return events;
+  }
+
+  private static Map<String, byte[]> testImages() throws IOException {
+    Map<String, byte[]> images = new LinkedHashMap<>();
+    try (ZipFile zip = new ZipFile(MINI.toFile())) {
+      for (ZipEntry e :
+          zip.stream().filter(e -> e.getName().startsWith("test/") && !e.isDirectory()).toList()) {
+        try (InputStream in = zip.getInputStream(e)) {
+          images.put(e.getName(), in.readAllBytes());
+        }
+      }
+    }
+    assertThat(images).hasSize(200);
+    return images;
+  }
+
+  private static Path spec(String name) {
+    return Path.of("../shared/bench/specs/" + name + ".json");
+  }
+
+  private static boolean isFinal(JsonNode job) {
+    String s = job.get("state").asString();
+    return s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED");
+  }
+}
