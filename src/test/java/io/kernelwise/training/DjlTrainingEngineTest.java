@@ -164,18 +164,19 @@ class DjlTrainingEngineTest {
 
   @Test
   void resumesAfterTheLastCheckpointedEpochAndRunsOnlyTheRemainingOnes() {
-    int stepsPerEpoch = 1000 / 64 + 1;
+    int stepsPerEpoch = 4;
+    LoadedDataset small = subset(mini, 256, false);
     // first run: "crash" (cancel) in the middle of epoch 3, after epoch 2's checkpoint
-    Recorder crashed = new Recorder(poll -> poll == 2 * stepsPerEpoch + 3);
+    Recorder crashed = new Recorder(poll -> poll == 2 * stepsPerEpoch + 2);
     TrainingResult interrupted =
-        engine.train(request(TestSpecs.seedSeparable(), mini, hp(4, 64, true)), crashed);
+        engine.train(request(TestSpecs.seedSeparable(), small, hp(4, 64, true)), crashed);
     assertThat(interrupted.cancelled()).isTrue();
     assertThat(crashed.epochs).extracting(EpochMetrics::epoch).containsExactly(1, 2);
     assertThat(Checkpoints.exists(dir)).isTrue();
 
     Recorder resumed = new Recorder(poll -> false);
     TrainingResult result =
-        engine.train(request(TestSpecs.seedSeparable(), mini, hp(4, 64, true)), resumed);
+        engine.train(request(TestSpecs.seedSeparable(), small, hp(4, 64, true)), resumed);
     assertThat(result.cancelled()).isFalse();
     assertThat(result.resumedFromEpoch()).isEqualTo(2);
     assertThat(resumed.epochs).extracting(EpochMetrics::epoch).containsExactly(3, 4);
@@ -187,9 +188,7 @@ class DjlTrainingEngineTest {
 
   @Test
   void withoutACheckpointARunStartsAtEpochOneAndHoldsOutValidationWithoutATestSplit() {
-    LoadedDataset noTest =
-        new LoadedDataset(
-            "x", "x", mini.classes(), 3, 32, 32, mini.mean(), mini.std(), mini.train(), null);
+    LoadedDataset noTest = subset(mini, 400, false);
     Hyperparameters sgd =
         new Hyperparameters(
             2,
@@ -204,13 +203,41 @@ class DjlTrainingEngineTest {
     TrainingResult result = engine.train(request(TestSpecs.seed5x5(), noTest, sgd), recorder);
     assertThat(result.resumedFromEpoch()).isZero();
     assertThat(recorder.epochs).extracting(EpochMetrics::epoch).containsExactly(1, 2);
-    assertThat(recorder.steps).hasSize(2 * 16); // 800 training images / 50
+    assertThat(recorder.steps).hasSize(2 * 7); // 320 training images / 50
     assertThat(result.testAccuracy()).isNull();
     assertThat(result.epochs()).allSatisfy(e -> assertThat(e.valAccuracy()).isNotNull());
     // warm-up for the first epoch, then cosine down to zero at the end
-    assertThat(recorder.steps.get(0).learningRate()).isCloseTo(0.05 / 16, within(1e-9));
-    assertThat(recorder.steps.get(15).learningRate()).isCloseTo(0.05, within(1e-9));
-    assertThat(recorder.steps.get(31).learningRate()).isLessThan(0.001);
+    assertThat(recorder.steps.get(0).learningRate()).isCloseTo(0.05 / 7, within(1e-9));
+    assertThat(recorder.steps.get(6).learningRate()).isCloseTo(0.05, within(1e-9));
+    assertThat(recorder.steps.get(13).learningRate())
+        .isCloseTo(0.05 * 0.5 * (1 + Math.cos(Math.PI * 6 / 7)), within(1e-9));
+  }
+
+  /** The first {@code n} training images of mini (classes are interleaved by the sort order). */
+  static LoadedDataset subset(LoadedDataset d, int n, boolean withTest) {
+    int[] pick =
+        java.util.stream.IntStream.range(0, d.train().count())
+            .filter(i -> i % (d.train().count() / n) == 0)
+            .limit(n)
+            .toArray();
+    int size = 3 * 32 * 32;
+    byte[] pixels = new byte[n * size];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(d.train().pixels(), pick[i] * size, pixels, i * size, size);
+      labels[i] = d.train().labels()[pick[i]];
+    }
+    return new LoadedDataset(
+        d.id(),
+        d.name(),
+        d.classes(),
+        3,
+        32,
+        32,
+        d.mean(),
+        d.std(),
+        new io.kernelwise.datasets.ImageSplit(n, pixels, labels),
+        withTest ? d.test() : null);
   }
 
   private static org.assertj.core.data.Offset<Double> within(double d) {
