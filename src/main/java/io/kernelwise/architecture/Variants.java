@@ -1,0 +1,28 @@
+package io.kernelwise.architecture;
+
+import java.util.List;
+
+/** Answer of {@code POST /architectures/{id}/variants}: one stored variant per transform. */
+public record Variants(String baseId, String baseName, List<Variant> variants) {
+  public Variants {
+    variants = List.copyOf(variants);
+  }
+
+  public record Variant(
+      String transform, ArchitectureResource architecture, Comparison comparison) {}
+
+  /**
+   * Variant vs base; ratios are variant / base ({@code < 1} is lighter). {@code changedLayers} is
+   * how many layers the transform rewrote (0: it did not apply anywhere).
+   */
+  public record Comparison(
+      long baseParameters,
+      long parameters,
+      double parameterRatio,
+      long baseMacs,
+      long macs,
+      double macRatio,
+      List<Long> baseReceptiveField,
+      List<Long> receptiveField,
+      int changedLayers) {}
+}

@@ -1,0 +1,223 @@
+package io.kernelwise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The crash test as a process: the packaged service is killed with SIGKILL in the middle of an
+ * epoch, restarted on the same data directory, and every job must end SUCCEEDED, the interrupted
+ * one resumed from its last checkpoint with exactly one metrics row per epoch.
+ */
+class CrashResumeIT {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final int EPOCHS = 4;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Process> processes = new ArrayList<>();
+  private String base;
+
+  @TempDir Path dataDir;
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void killedMidEpochResumesFromCheckpointAndEveryJobSucceeds() throws Exception {
+    int port = freePort();
+    base = "http://127.0.0.1:" + port;
+    Process first = start(port, "first");
+
+    String datasetId = uploadMiniCifar();
+    String spec = Files.readString(Path.of("../shared/bench/specs/seed-3x3.json"));
+    String architectureId = post("/api/v1/architectures", spec, 201).get("id").asString();
+    List<String> jobs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String body =
+          """
+          {"architectureId":"%s","datasetId":"%s","device":"cpu",
+           "hyperparameters":{"epochs":%d,"batchSize":8,"seed":%d}}"""
+              .formatted(architectureId, datasetId, EPOCHS, i + 1);
+      jobs.add(post("/api/v1/jobs", body, 202).get("id").asString());
+    }
+    String victim = jobs.get(0);
+
+    int killedAfterEpochs = waitUntilMidEpoch(victim, Duration.ofMinutes(3));
+    first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    assertThat(first.isAlive()).isFalse();
+
+    start(port, "second");
+    long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+    while (true) {
+      JsonNode running = get("/api/v1/jobs?state=RUNNING&size=50");
+      assertThat(running.get("total").asLong()).as("jobs RUNNING at once").isLessThanOrEqualTo(1);
+      if (jobs.stream().allMatch(id -> isFinal(get("/api/v1/jobs/" + id)))) {
+        break;
+      }
+      assertThat(System.nanoTime()).as("all jobs finished in time").isLessThan(deadline);
+      Thread.sleep(250);
+    }
+
+    for (String id : jobs) {
+      JsonNode job = get("/api/v1/jobs/" + id);
+      assertThat(job.get("state").asString()).as("state of " + id).isEqualTo("SUCCEEDED");
+      assertThat(job.get("modelId").isNull()).isFalse();
+      List<Integer> epochs = new ArrayList<>();
+      get("/api/v1/jobs/" + id + "/metrics")
+          .get("epochs")
+          .forEach(e -> epochs.add(e.get("epoch").asInt()));
+      assertThat(epochs).as("one metrics row per epoch of " + id).containsExactly(1, 2, 3, 4);
+    }
+    JsonNode resumed = get("/api/v1/jobs/" + victim);
+    assertThat(resumed.get("attempts").asInt()).isGreaterThanOrEqualTo(2);
+    assertThat(resumed.get("resumedFromEpoch").asInt()).isEqualTo(killedAfterEpochs);
+    for (String other : jobs.subList(1, 3)) {
+      assertThat(get("/api/v1/jobs/" + other).get("attempts").asInt()).isEqualTo(1);
+    }
+  }
+
+  /** Waits until the job has finished at least one epoch and is well into the next one. */
+  private int waitUntilMidEpoch(String jobId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode job = get("/api/v1/jobs/" + jobId);
+      int done = get("/api/v1/jobs/" + jobId + "/metrics").get("epochs").size();
+      double progress = job.get("progress").asDouble();
+      if (done >= 1 && done < EPOCHS - 1 && progress > (double) done / EPOCHS + 0.25 / EPOCHS) {
+        return done;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("job " + jobId + " never reached the middle of an epoch");
+  }
+
+  private static boolean isFinal(JsonNode job) {
+    String state = job.get("state").asString();
+    return state.equals("SUCCEEDED") || state.equals("FAILED") || state.equals("CANCELLED");
+  }
+
+  private Process start(int port, String name) throws IOException, InterruptedException {
+    String jar = System.getProperty("kernelwise.jar", "target/kernelwise.jar");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx3g",
+                "-Dai.djl.offline=true",
+                "-jar",
+                jar,
+                "--server.port=" + port,
+                "--kernelwise.data-dir=" + dataDir,
+                "--kernelwise.training.step-metrics-every=5",
+                "--kernelwise.training.heartbeat-interval=2s")
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolve(name + ".log").toFile());
+    Process p = pb.start();
+    processes.add(p);
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(p.isAlive()).as("service " + name + " alive, see " + name + ".log").isTrue();
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return p;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("service " + name + " did not become ready");
+  }
+
+  private String uploadMiniCifar() throws Exception {
+    String boundary = "kw" + UUID.randomUUID();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\ncifar10-mini\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mini.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.write(Files.readAllBytes(Path.of("../shared/datasets/cifar10-mini.zip")));
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/datasets"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isIn(201, 202);
+    String id = JSON.readTree(r.body()).get("id").asString();
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (!get("/api/v1/datasets/" + id).get("state").asString().equals("READY")) {
+      assertThat(System.nanoTime()).as("dataset ingested in time").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    return id;
+  }
+
+  private JsonNode post(String path, String json, int expected) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(expected);
+    return JSON.readTree(r.body());
+  }
+
+  private JsonNode get(String path) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError(path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(path, e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
