@@ -315,7 +315,8 @@ public class DjlTrainingEngine implements TrainingEngine {
     return logits.logSoftmax(1).gather(labels.reshape(-1, 1), 1).mean().neg();
   }
 
-  static int[] permutation(int n, SplittableRandom rng) {
+  /** A seeded Fisher-Yates permutation of 0..n-1. */
+  public static int[] permutation(int n, SplittableRandom rng) {
     int[] order = IntStream.range(0, n).toArray();
     for (int i = n - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
