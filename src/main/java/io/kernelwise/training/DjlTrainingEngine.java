@@ -71,6 +71,28 @@ public class DjlTrainingEngine implements TrainingEngine {
     if (hp.batchSize() < 1) {
       throw ApiException.invalid("hyperparameters.batchSize", "must be at least 1");
     }
+    if (!(hp.optimizer().learningRate() > 0)) {
+      throw ApiException.invalid("hyperparameters.optimizer.learningRate", "must be positive");
+    }
+    if (hp.optimizer().momentum() < 0 || hp.optimizer().weightDecay() < 0) {
+      throw ApiException.invalid(
+          "hyperparameters.optimizer", "momentum and weightDecay must not be negative");
+    }
+    if (hp.schedule().stepEpochs() < 1 || hp.schedule().warmupEpochs() < 0) {
+      throw ApiException.invalid(
+          "hyperparameters.schedule", "stepEpochs must be at least 1, warmupEpochs at least 0");
+    }
+    if (hp.augmentation().cropPadding() < 0) {
+      throw ApiException.invalid(
+          "hyperparameters.augmentation.cropPadding", "must not be negative");
+    }
+    if (hp.earlyStopping() != null
+        && (hp.earlyStopping().patience() < 1
+            || !List.of("valAccuracy", "valLoss").contains(hp.earlyStopping().metric()))) {
+      throw ApiException.invalid(
+          "hyperparameters.earlyStopping",
+          "patience must be at least 1 and metric valAccuracy or valLoss");
+    }
     String optimizer = hp.optimizer().type();
     if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
       throw ApiException.invalid("hyperparameters.optimizer.type", "must be adam or sgd");
@@ -142,7 +164,9 @@ public class DjlTrainingEngine implements TrainingEngine {
             new LearningRates(
                 hp.optimizer().learningRate(), hp.schedule(), hp.epochs(), stepsPerEpoch);
         ParameterStore store = new ParameterStore(root, false);
-        boolean stoppedEarly = false;
+        // a run checkpointed right after early stopping does not train on when resumed
+        boolean stoppedEarly =
+            hp.earlyStopping() != null && badEpochs >= hp.earlyStopping().patience();
         for (int epoch = startEpoch; epoch <= hp.epochs() && !stoppedEarly; epoch++) {
           EpochMetrics metrics =
               trainEpoch(epoch, block, store, updater, train, validation, rates, stepsPerEpoch);
