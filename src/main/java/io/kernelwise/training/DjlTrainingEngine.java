@@ -171,7 +171,7 @@ public class DjlTrainingEngine implements TrainingEngine {
           EpochMetrics metrics =
               trainEpoch(epoch, block, store, updater, train, validation, rates, stepsPerEpoch);
           if (metrics == null) {
-            return new TrainingResult(true, false, startEpoch - 1, epochs, null, null);
+            return new TrainingResult(true, false, startEpoch - 1, List.copyOf(epochs), null, null);
           }
           epochs.add(metrics);
           listener.onEpoch(metrics);
