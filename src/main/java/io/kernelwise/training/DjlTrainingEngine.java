@@ -1,0 +1,353 @@
+package io.kernelwise.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import io.kernelwise.datasets.ImageSplit;
+import io.kernelwise.datasets.LoadedDataset;
+import io.kernelwise.network.Engines;
+import io.kernelwise.network.NetworkFactory;
+import io.kernelwise.system.ApiException;
+import io.kernelwise.system.KernelwiseProperties;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Trains a spec on a loaded dataset with DJL on the PyTorch engine, in a lean loop of its own
+ * rather than DJL's {@code EasyTrain}: the data lives on the device as uint8 and is batched,
+ * augmented and normalized there; metrics accumulate on the device and are read only when reported;
+ * each step's temporaries live in a sub-manager closed after the step.
+ */
+@Component
+public class DjlTrainingEngine implements TrainingEngine {
+  private static final Logger log = LoggerFactory.getLogger(DjlTrainingEngine.class);
+  static final String FINAL_PARAMETERS = "final.params";
+  private static final int EVAL_BATCH = 500;
+
+  private final Engine engine;
+  private final NetworkFactory networks;
+  private final KernelwiseProperties.Training settings;
+
+  public DjlTrainingEngine(
+      Engines engines, NetworkFactory networks, KernelwiseProperties properties) {
+    this.engine = engines.engine();
+    this.networks = networks;
+    this.settings = properties.training();
+  }
+
+  @Override
+  public TrainingResult train(TrainingRequest request, TrainingListener listener) {
+    Hyperparameters hp = request.hyperparameters().withDefaults();
+    validate(hp, request.data());
+    int threads =
+        settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors();
+    JniUtils.setNumThreads(threads);
+    engine.setRandomSeed((int) hp.seed().longValue());
+    try (NDManager root = NDManager.newBaseManager(request.device())) {
+      return new Run(request, hp, listener, root).execute();
+    }
+  }
+
+  private static void validate(Hyperparameters hp, LoadedDataset data) {
+    if (hp.epochs() < 1) {
+      throw ApiException.invalid("hyperparameters.epochs", "must be at least 1");
+    }
+    if (hp.batchSize() < 1) {
+      throw ApiException.invalid("hyperparameters.batchSize", "must be at least 1");
+    }
+    if (!(hp.optimizer().learningRate() > 0)) {
+      throw ApiException.invalid("hyperparameters.optimizer.learningRate", "must be positive");
+    }
+    if (hp.optimizer().momentum() < 0 || hp.optimizer().weightDecay() < 0) {
+      throw ApiException.invalid(
+          "hyperparameters.optimizer", "momentum and weightDecay must not be negative");
+    }
+    if (hp.schedule().stepEpochs() < 1 || hp.schedule().warmupEpochs() < 0) {
+      throw ApiException.invalid(
+          "hyperparameters.schedule", "stepEpochs must be at least 1, warmupEpochs at least 0");
+    }
+    if (hp.augmentation().cropPadding() < 0) {
+      throw ApiException.invalid(
+          "hyperparameters.augmentation.cropPadding", "must not be negative");
+    }
+    if (hp.earlyStopping() != null
+        && (hp.earlyStopping().patience() < 1
+            || !List.of("valAccuracy", "valLoss").contains(hp.earlyStopping().metric()))) {
+      throw ApiException.invalid(
+          "hyperparameters.earlyStopping",
+          "patience must be at least 1 and metric valAccuracy or valLoss");
+    }
+    String optimizer = hp.optimizer().type();
+    if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+      throw ApiException.invalid("hyperparameters.optimizer.type", "must be adam or sgd");
+    }
+    String schedule = hp.schedule().type();
+    if (!List.of("none", "step", "cosine").contains(schedule)) {
+      throw ApiException.invalid("hyperparameters.schedule.type", "must be none, step or cosine");
+    }
+    if (data.test() == null && (hp.validationSplit() <= 0 || hp.validationSplit() >= 1)) {
+      throw ApiException.invalid(
+          "hyperparameters.validationSplit", "must be between 0 and 1 (exclusive)");
+    }
+    if (data.train() == null || data.train().count() < 2) {
+      throw ApiException.invalid("datasetId", "the dataset has fewer than 2 training images");
+    }
+  }
+
+  /** One training run: its device data, network, optimizer and loop state. */
+  private final class Run {
+    private final TrainingRequest request;
+    private final Hyperparameters hp;
+    private final TrainingListener listener;
+    private final NDManager root;
+    private final LoadedDataset data;
+
+    Run(TrainingRequest request, Hyperparameters hp, TrainingListener listener, NDManager root) {
+      this.request = request;
+      this.hp = hp;
+      this.listener = listener;
+      this.root = root;
+      this.data = request.data();
+    }
+
+    TrainingResult execute() {
+      Block block = networks.build(request.spec());
+      block.setInitializer(
+          new XavierInitializer(
+              XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f),
+          Parameter.Type.WEIGHT);
+      Shape inputShape = new Shape(1, data.channels(), data.height(), data.width());
+      block.initialize(root, DataType.FLOAT32, inputShape);
+      List<Parameter> trainable =
+          block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
+      ParameterUpdater updater = new ParameterUpdater(hp.optimizer(), trainable);
+
+      Optional<Checkpoints.State> resumed =
+          Checkpoints.read(request.checkpointDir(), block, updater, root);
+      int startEpoch = resumed.map(s -> s.epoch() + 1).orElse(1);
+      List<EpochMetrics> epochs =
+          new ArrayList<>(resumed.map(Checkpoints.State::epochs).orElse(List.of()));
+      boolean maximize =
+          hp.earlyStopping() == null || !"valLoss".equals(hp.earlyStopping().metric());
+      double best =
+          resumed
+              .map(Checkpoints.State::best)
+              .orElse(maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+      int badEpochs = resumed.map(Checkpoints.State::badEpochs).orElse(0);
+      resumed.ifPresent(s -> log.info("job {} resumes after epoch {}", request.jobId(), s.epoch()));
+
+      int[][] split = trainAndValidationIndices();
+      try (DeviceImages train = images(data.train(), split[0]);
+          DeviceImages validation =
+              data.test() != null
+                  ? images(data.test(), IntStream.range(0, data.test().count()).toArray())
+                  : images(data.train(), split[1])) {
+        int batchSize = hp.batchSize();
+        long stepsPerEpoch = (train.count() + batchSize - 1) / batchSize;
+        LearningRates rates =
+            new LearningRates(
+                hp.optimizer().learningRate(), hp.schedule(), hp.epochs(), stepsPerEpoch);
+        ParameterStore store = new ParameterStore(root, false);
+        // a run checkpointed right after early stopping does not train on when resumed
+        boolean stoppedEarly =
+            hp.earlyStopping() != null && badEpochs >= hp.earlyStopping().patience();
+        for (int epoch = startEpoch; epoch <= hp.epochs() && !stoppedEarly; epoch++) {
+          EpochMetrics metrics =
+              trainEpoch(epoch, block, store, updater, train, validation, rates, stepsPerEpoch);
+          if (metrics == null) {
+            return new TrainingResult(true, false, startEpoch - 1, List.copyOf(epochs), null, null);
+          }
+          epochs.add(metrics);
+          listener.onEpoch(metrics);
+          if (hp.earlyStopping() != null) {
+            double value = maximize ? metrics.valAccuracy() : metrics.valLoss();
+            if (maximize ? value > best : value < best) {
+              best = value;
+              badEpochs = 0;
+            } else {
+              badEpochs++;
+            }
+            stoppedEarly = badEpochs >= hp.earlyStopping().patience();
+          }
+          if (request.checkpointDir() != null) {
+            Checkpoints.write(
+                request.checkpointDir(),
+                new Checkpoints.State(epoch, hp.seed(), best, badEpochs, updater.steps(), epochs),
+                block,
+                updater);
+          }
+        }
+        Double testAccuracy = null;
+        if (data.test() != null) {
+          EpochMetrics last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+          testAccuracy =
+              last != null && last.epoch() >= startEpoch
+                  ? last.valAccuracy()
+                  : evaluate(block, store, validation)[1];
+        }
+        Path parameters = null;
+        if (request.checkpointDir() != null) {
+          parameters =
+              Checkpoints.writeParameters(request.checkpointDir().resolve(FINAL_PARAMETERS), block);
+        }
+        return new TrainingResult(
+            false, stoppedEarly, startEpoch - 1, List.copyOf(epochs), testAccuracy, parameters);
+      }
+    }
+
+    /** Returns the epoch's metrics, or null when cancelled. */
+    private EpochMetrics trainEpoch(
+        int epoch,
+        Block block,
+        ParameterStore store,
+        ParameterUpdater updater,
+        DeviceImages train,
+        DeviceImages validation,
+        LearningRates rates,
+        long stepsPerEpoch) {
+      // every epoch's order, augmentation and dropout follow from (seed, epoch) alone, so a
+      // resumed run repeats exactly what the interrupted one would have done
+      long epochSeed = hp.seed() * 1_000_003L + epoch;
+      SplittableRandom rng = new SplittableRandom(epochSeed);
+      engine.setRandomSeed((int) (epochSeed ^ (epochSeed >>> 32)));
+      int[] order = permutation(train.count(), rng);
+      DeviceImages.Augment augment =
+          new DeviceImages.Augment(
+              hp.augmentation().flip(),
+              hp.augmentation().crop() ? hp.augmentation().cropPadding() : 0);
+      int batchSize = hp.batchSize();
+      int every = Math.max(1, settings.stepMetricsEvery());
+      long start = System.nanoTime();
+      double lr = rates.at(epoch, (epoch - 1) * stepsPerEpoch);
+      int seen = 0;
+      try (NDManager epochManager = root.newSubManager()) {
+        NDArray lossSum = epochManager.zeros(new Shape(), DataType.FLOAT32);
+        NDArray correct = epochManager.zeros(new Shape(), DataType.INT64);
+        for (long s = 0; s < stepsPerEpoch; s++) {
+          if (listener.cancelRequested()) {
+            return null;
+          }
+          int from = (int) (s * batchSize);
+          int to = Math.min(train.count(), from + batchSize);
+          if (to - from < 2 && s > 0) {
+            break; // a batch of one cannot be batch-normalized in training mode
+          }
+          lr = rates.at(epoch, (epoch - 1) * stepsPerEpoch + s);
+          try (NDManager step = epochManager.newSubManager()) {
+            DeviceImages.Batch batch = train.batch(step, order, from, to, augment, rng);
+            try (GradientCollector collector = engine.newGradientCollector()) {
+              NDArray logits = block.forward(store, new NDList(batch.x()), true).singletonOrThrow();
+              NDArray loss = crossEntropy(logits, batch.y());
+              collector.backward(loss);
+              NDArray detached = loss.stopGradient();
+              lossSum.addi(detached.mul(batch.size()));
+              correct.addi(logits.stopGradient().argMax(1).eq(batch.y()).sum());
+            }
+            updater.step((float) lr);
+          }
+          seen += to - from;
+          if ((s + 1) % every == 0) {
+            double secs = (System.nanoTime() - start) / 1e9;
+            listener.onStep(
+                new StepMetrics(
+                    epoch,
+                    s + 1,
+                    stepsPerEpoch,
+                    lossSum.getFloat() / seen,
+                    (double) correct.getLong() / seen,
+                    lr,
+                    seen / secs));
+          }
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        double trainLoss = lossSum.getFloat() / seen;
+        double trainAccuracy = (double) correct.getLong() / seen;
+        double[] val = evaluate(block, store, validation);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EpochMetrics(
+            epoch, trainLoss, trainAccuracy, val[0], val[1], lr, seen / trainSeconds, seconds);
+      }
+    }
+
+    /** Mean loss and accuracy in inference mode (BN running statistics, no dropout). */
+    private double[] evaluate(Block block, ParameterStore store, DeviceImages images) {
+      try (NDManager eval = root.newSubManager()) {
+        NDArray lossSum = eval.zeros(new Shape(), DataType.FLOAT32);
+        NDArray correct = eval.zeros(new Shape(), DataType.INT64);
+        for (int from = 0; from < images.count(); from += EVAL_BATCH) {
+          int to = Math.min(images.count(), from + EVAL_BATCH);
+          try (NDManager step = eval.newSubManager()) {
+            DeviceImages.Batch batch = images.slice(step, from, to);
+            NDArray logits = block.forward(store, new NDList(batch.x()), false).singletonOrThrow();
+            lossSum.addi(crossEntropy(logits, batch.y()).mul(batch.size()));
+            correct.addi(logits.argMax(1).eq(batch.y()).sum());
+          }
+        }
+        return new double[] {
+          lossSum.getFloat() / images.count(), (double) correct.getLong() / images.count()
+        };
+      }
+    }
+
+    private DeviceImages images(ImageSplit split, int[] indices) {
+      return new DeviceImages(
+          root,
+          split.pixels(),
+          split.labels(),
+          indices,
+          data.channels(),
+          data.height(),
+          data.width(),
+          data.mean(),
+          data.std());
+    }
+
+    /** Train indices, and the seeded hold-out when the dataset has no test split. */
+    private int[][] trainAndValidationIndices() {
+      int n = data.train().count();
+      if (data.test() != null) {
+        return new int[][] {IntStream.range(0, n).toArray(), new int[0]};
+      }
+      int[] shuffled = permutation(n, new SplittableRandom(hp.seed()));
+      int held = (int) Math.max(1, Math.min(n - 1, Math.round(n * hp.validationSplit())));
+      int[] validation = java.util.Arrays.copyOfRange(shuffled, 0, held);
+      int[] train = java.util.Arrays.copyOfRange(shuffled, held, n);
+      java.util.Arrays.sort(validation);
+      java.util.Arrays.sort(train);
+      return new int[][] {train, validation};
+    }
+  }
+
+  /** Mean softmax cross-entropy of logits (N, classes) against int64 labels (N). */
+  static NDArray crossEntropy(NDArray logits, NDArray labels) {
+    return logits.logSoftmax(1).gather(labels.reshape(-1, 1), 1).mean().neg();
+  }
+
+  /** A seeded Fisher-Yates permutation of 0..n-1. */
+  public static int[] permutation(int n, SplittableRandom rng) {
+    int[] order = IntStream.range(0, n).toArray();
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

@@ -1,0 +1,108 @@
+package io.kernelwise.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Adam or SGD (momentum, L2 weight decay) over a block's trainable parameters, using the engine's
+ * fused update kernels. Unlike DJL's {@code Optimizer}, it exposes its state (moments, step count)
+ * so checkpoints can carry it and a resumed run continues the same optimisation.
+ */
+final class ParameterUpdater {
+  private static final float BETA1 = 0.9f;
+  private static final float BETA2 = 0.999f;
+  private static final float EPSILON = 1e-8f;
+
+  private final boolean adam;
+  private final float momentum;
+  private final float weightDecay;
+  private final List<Parameter> parameters;
+
+  /** Adam: mean and variance per parameter; SGD: one momentum buffer per parameter. */
+  private final List<NDArray> state = new ArrayList<>();
+
+  private long steps;
+
+  ParameterUpdater(Hyperparameters.Optimizer optimizer, List<Parameter> trainable) {
+    this.adam = "adam".equals(optimizer.type());
+    this.momentum = optimizer.momentum().floatValue();
+    this.weightDecay = optimizer.weightDecay().floatValue();
+    this.parameters = List.copyOf(trainable);
+    for (Parameter p : parameters) {
+      NDArray w = p.getArray();
+      state.add(w.zerosLike());
+      if (adam) {
+        state.add(w.zerosLike());
+      }
+    }
+  }
+
+  /** Applies one update with the gradients of the last backward pass, and zeroes them. */
+  void step(float learningRate) {
+    steps++;
+    float biasCorrection =
+        (float)
+            (learningRate * Math.sqrt(1 - Math.pow(BETA2, steps)) / (1 - Math.pow(BETA1, steps)));
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray w = parameters.get(i).getArray();
+      try (NDArray g = w.getGradient()) {
+        if (adam) {
+          w.getNDArrayInternal()
+              .adamUpdate(
+                  new NDList(w, g, state.get(2 * i), state.get(2 * i + 1)),
+                  new NDList(w),
+                  learningRate,
+                  biasCorrection,
+                  weightDecay,
+                  1f,
+                  -1f,
+                  BETA1,
+                  BETA2,
+                  EPSILON,
+                  true,
+                  false);
+        } else {
+          w.getNDArrayInternal()
+              .sgdUpdate(
+                  new NDList(w, g, state.get(i)),
+                  new NDList(w),
+                  learningRate,
+                  weightDecay,
+                  1f,
+                  -1f,
+                  momentum,
+                  true);
+        }
+      }
+    }
+  }
+
+  long steps() {
+    return steps;
+  }
+
+  /** The optimizer state, in a fixed order, for a checkpoint. */
+  NDList state() {
+    return new NDList(state);
+  }
+
+  void restore(long steps, NDList saved, NDManager manager) {
+    if (saved.size() != state.size()) {
+      throw new IllegalStateException(
+          "checkpoint has " + saved.size() + " optimizer arrays, expected " + state.size());
+    }
+    this.steps = steps;
+    for (int i = 0; i < state.size(); i++) {
+      NDArray target = state.get(i);
+      NDArray value = saved.get(i);
+      if (!target.getShape().equals(value.getShape())) {
+        throw new IllegalStateException("checkpoint optimizer state does not fit this network");
+      }
+      value.copyTo(target);
+    }
+  }
+}

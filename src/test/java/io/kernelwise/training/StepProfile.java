@@ -1,0 +1,108 @@
+package io.kernelwise.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.kernelwise.datasets.LoadedDataset;
+import io.kernelwise.network.DjlNetworkFactory;
+import io.kernelwise.network.Engines;
+import io.kernelwise.network.TestSpecs;
+import io.kernelwise.system.KernelwiseProperties;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Where a training step's wall time goes, per phase ({@code -Dthreads=N} intra-op threads, default
+ * 1). Arguments: spec name, steps. A profiling aid for the training benchmark.
+ */
+public final class StepProfile {
+  public static void main(String[] args) {
+    String spec = args.length > 0 ? args[0] : "seed-3x3";
+    int steps = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+    Engines engines =
+        new Engines(
+            new KernelwiseProperties(
+                null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
+    JniUtils.setNumThreads(Integer.getInteger("threads", 1));
+    LoadedDataset d = ZipImageDatasets.load(Path.of("../shared/datasets/cifar10-mini.zip"), 2);
+    Engine engine = engines.engine();
+    try (NDManager root = NDManager.newBaseManager()) {
+      Block block = new DjlNetworkFactory(engines).build(TestSpecs.byName(spec));
+      block.initialize(root, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+      ParameterUpdater updater =
+          new ParameterUpdater(
+              new Hyperparameters.Optimizer("adam", 0.001, 0.0, 0.0),
+              block.getParameters().values().stream().filter(Parameter::requiresGradient).toList());
+      DeviceImages train =
+          new DeviceImages(
+              root,
+              d.train().pixels(),
+              d.train().labels(),
+              IntStream.range(0, d.train().count()).toArray(),
+              3,
+              32,
+              32,
+              d.mean(),
+              d.std());
+      ParameterStore store = new ParameterStore(root, false);
+      int[] order = DjlTrainingEngine.permutation(train.count(), new SplittableRandom(1));
+      long[] t = new long[5];
+      long wall = 0;
+      for (int s = 0; s < steps; s++) {
+        int from = (s * 128) % (train.count() - 128);
+        long w0 = System.nanoTime();
+        long c0 = System.nanoTime();
+        try (NDManager step = root.newSubManager()) {
+          DeviceImages.Batch b =
+              train.batch(
+                  step,
+                  order,
+                  from,
+                  from + 128,
+                  new DeviceImages.Augment(true, 4),
+                  new SplittableRandom(s));
+          long c1 = System.nanoTime();
+          try (GradientCollector gc = engine.newGradientCollector()) {
+            NDArray logits = block.forward(store, new NDList(b.x()), true).singletonOrThrow();
+            long c2 = System.nanoTime();
+            NDArray loss = DjlTrainingEngine.crossEntropy(logits, b.y());
+            long c3 = System.nanoTime();
+            gc.backward(loss);
+            long c4 = System.nanoTime();
+            updater.step(0.001f);
+            long c5 = System.nanoTime();
+            if (s >= 5) {
+              t[0] += c1 - c0;
+              t[1] += c2 - c1;
+              t[2] += c3 - c2;
+              t[3] += c4 - c3;
+              t[4] += c5 - c4;
+            }
+          }
+        }
+        if (s >= 5) {
+          wall += System.nanoTime() - w0;
+        }
+      }
+      int n = steps - 5;
+      String[] names = {"batch+augment", "forward", "loss", "backward", "adam"};
+      long total = 0;
+      for (int i = 0; i < 5; i++) {
+        total += t[i];
+        System.out.printf("%-14s %7.2f ms/step%n", names[i], t[i] / 1e6 / n);
+      }
+      System.out.printf(
+          "sum of phases %.2f ms/step, wall %.2f ms/step -> %.0f img/s%n",
+          total / 1e6 / n, wall / 1e6 / n, 128 * n / (wall / 1e9));
+    }
+  }
+}
