@@ -72,7 +72,14 @@ public final class TrainingEngineBenchmark {
             null,
             null,
             new KernelwiseProperties.Training(
-                1, Duration.ofSeconds(1), Duration.ofSeconds(10), threads, 50, "cpu"),
+                1,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                threads,
+                50,
+                "cpu",
+                "bench",
+                Duration.ofMillis(500)),
             null,
             null,
             new KernelwiseProperties.Djl(true));

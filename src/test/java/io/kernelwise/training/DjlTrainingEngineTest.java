@@ -52,7 +52,14 @@ class DjlTrainingEngineTest {
         null,
         null,
         new KernelwiseProperties.Training(
-            1, Duration.ofSeconds(1), Duration.ofSeconds(10), 2, stepMetricsEvery, "cpu"),
+            1,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10),
+            2,
+            stepMetricsEvery,
+            "cpu",
+            "engine-test",
+            Duration.ofMillis(500)),
         null,
         null,
         new KernelwiseProperties.Djl(true));
