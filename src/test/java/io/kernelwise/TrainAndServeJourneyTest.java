@@ -206,7 +206,7 @@ class TrainAndServeJourneyTest {
       Thread.sleep(100);
     }
     long asked = System.nanoTime();
-    api.postJson("/api/v1/jobs/" + jobId + "/cancel", "", 200);
+    api.postJson("/api/v1/jobs/" + jobId + "/cancel", "", 202);
     JsonNode job = api.get("/api/v1/jobs/" + jobId);
     while (!isFinal(job)) {
       Thread.sleep(50);

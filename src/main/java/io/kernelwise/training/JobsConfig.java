@@ -11,7 +11,6 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +38,7 @@ class JobsConfig {
   JobRunner jobRunner(
       JobStore store,
       JobEvents events,
-      ObjectProvider<TrainingEngine> engine,
+      TrainingEngine engine,
       DatasetTensors datasets,
       ArchitectureCatalog catalog,
       ModelRegistry registry,
@@ -51,9 +50,7 @@ class JobsConfig {
     return new JobRunner(
         store,
         events,
-        // looked up per run: the service starts (and queues) even before an engine is wired; a
-        // job run without one FAILS naming the missing bean
-        (request, listener) -> engine.getObject().train(request, listener),
+        engine,
         datasets,
         catalog,
         registry,

@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Training benchmark THROUGH THE SERVICE, side by side with the PyTorch peer.
+
+Starts the packaged service (target/kernelwise.jar) on a fresh data directory, uploads the full
+CIFAR-10 zip (timing the ingest), creates seed-3x3, seed-5x5 and seed-separable from
+../shared/bench/specs, trains each for --epochs as a queued job (batch 128, Adam 1e-3, 2 threads;
+job queue, metrics, listeners, checkpoints and --augment included), samples the service's RSS, then
+runs ../shared/bench/pytorch_peer.py with the same settings in the same run and prints both.
+
+    bench/training-service.sh [--epochs 1] [--augment] [--specs seed-3x3,...] [--no-peer]
+    bench/training-service.sh --epochs 10 --augment --cosine --specs seed-3x3 --no-peer  # time to accuracy
+"""
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+
+
+def call(base, method, path, body=None, content_type="application/json"):
+    data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(req, timeout=600) as r:
+        return json.loads(r.read() or b"null")
+
+
+def upload(base, path, name):
+    boundary = "kw" + uuid.uuid4().hex
+    with open(path, "rb") as f:
+        content = f.read()
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n{name}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}.zip\"\r\n"
+            f"Content-Type: application/zip\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return call(base, "POST", "/api/v1/datasets", body, "multipart/form-data; boundary=" + boundary)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def run(self):
+        while self.running:
+            try:
+                with open(f"/proc/{self.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmRSS:"):
+                            self.peak = max(self.peak, int(line.split()[1]) * 1024)
+            except FileNotFoundError:
+                return
+            time.sleep(0.2)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", default=os.path.join(SHARED, "datasets", "cifar10.zip"))
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--specs", default="seed-3x3,seed-5x5,seed-separable")
+    p.add_argument("--augment", action="store_true", help="random flip + crop (padding 4)")
+    p.add_argument("--cosine", action="store_true", help="cosine schedule with 1 warm-up epoch")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--no-peer", action="store_true")
+    p.add_argument("--xmx", default="3g")
+    a = p.parse_args()
+
+    jar = os.path.join(ROOT, "target", "kernelwise.jar")
+    if not os.path.exists(jar):
+        sys.exit("build the jar first: ./mvnw -q -DskipTests package")
+    data_dir = tempfile.mkdtemp(prefix="kw-bench-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(data_dir, "service.log"), "w")
+    service = subprocess.Popen(
+        ["java", f"-Xmx{a.xmx}", "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
+         f"--kernelwise.training.threads={a.threads}"], stdout=log, stderr=subprocess.STDOUT)
+    results = []
+    try:
+        for _ in range(240):
+            try:
+                if call(base, "GET", "/actuator/health/readiness")["status"] == "UP":
+                    break
+            except Exception:
+                time.sleep(0.5)
+        print(f"load before: {open('/proc/loadavg').read().strip()}", flush=True)
+        t0 = time.perf_counter()
+        ds = upload(base, a.data, "cifar10")
+        while ds["state"] == "INGESTING":
+            time.sleep(0.2)
+            ds = call(base, "GET", f"/api/v1/datasets/{ds['id']}")
+        ingest = time.perf_counter() - t0
+        print(json.dumps({"ingest": ds["state"], "seconds": round(ingest, 2), "train": ds["trainCount"],
+                          "test": ds["testCount"], "mean": ds["mean"], "std": ds["std"]}), flush=True)
+        sampler = RssSampler(service.pid)
+        sampler.start()
+        for name in a.specs.split(","):
+            spec = json.load(open(os.path.join(SHARED, "bench", "specs", name + ".json")))
+            arch = call(base, "POST", "/api/v1/architectures", spec)
+            hp = {"epochs": a.epochs, "batchSize": a.batch_size, "seed": 0,
+                  "optimizer": {"type": "adam", "learningRate": a.lr}}
+            if a.augment:
+                hp["augmentation"] = {"flip": True, "crop": True, "cropPadding": 4}
+            if a.cosine:
+                hp["schedule"] = {"type": "cosine", "warmupEpochs": 1}
+            t0 = time.perf_counter()
+            job = call(base, "POST", "/api/v1/jobs",
+                       {"architectureId": arch["id"], "datasetId": ds["id"], "device": "cpu", "hyperparameters": hp})
+            while job["state"] not in ("SUCCEEDED", "FAILED", "CANCELLED"):
+                time.sleep(0.5)
+                job = call(base, "GET", f"/api/v1/jobs/{job['id']}")
+            wall = time.perf_counter() - t0
+            epochs = call(base, "GET", f"/api/v1/jobs/{job['id']}/metrics")["epochs"]
+            for e in epochs:
+                print(json.dumps({"service": name, **e}), flush=True)
+            rate = sum(e["imagesPerSecond"] for e in epochs) / max(1, len(epochs))
+            results.append({"spec": name, "state": job["state"], "imagesPerSecond": round(rate, 1),
+                            "testAccuracy": job.get("testAccuracy"), "jobWallSeconds": round(wall, 1),
+                            "peakRssBytes": sampler.peak})
+            print(json.dumps({"service": name, "summary": results[-1]}), flush=True)
+        sampler.running = False
+    finally:
+        service.terminate()
+        service.wait(60)
+        log.close()
+
+    if a.no_peer:
+        print(json.dumps({"results": results}))
+        return
+    print(f"load before peer: {open('/proc/loadavg').read().strip()}", flush=True)
+    for r in results:
+        out = subprocess.run(
+            ["/usr/bin/python3", "pytorch_peer.py", "--spec", f"specs/{r['spec']}.json", "--data", a.data,
+             "--epochs", str(a.epochs), "--batch-size", str(a.batch_size), "--threads", str(a.threads),
+             "--lr", str(a.lr)], cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True)
+        lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
+        for l in lines:
+            print(json.dumps({"peer": r["spec"], **l}), flush=True)
+        r["peerImagesPerSecond"] = lines[-1]["meanImagesPerSecond"]
+        r["peerTestAccuracy"] = lines[-2]["testAccuracy"]
+        r["ratio"] = round(r["imagesPerSecond"] / r["peerImagesPerSecond"], 2)
+    print()
+    print(f"{'spec':16} {'service img/s':>14} {'peer img/s':>11} {'ratio':>6} {'service acc':>12} {'peer acc':>9} {'peak RSS':>9}")
+    for r in results:
+        print(f"{r['spec']:16} {r['imagesPerSecond']:>14} {r['peerImagesPerSecond']:>11} {r['ratio']:>6} "
+              f"{r['testAccuracy']:>12.4f} {r['peerTestAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
+
+
+if __name__ == "__main__":
+    main()
