@@ -155,6 +155,9 @@ final class ServedModel implements AutoCloseable {
     try (predictor) {
       // intra-op threads are per calling thread in PyTorch's OpenMP backend; 1 gave the best p99
       JniUtils.setNumThreads(settings.intraOpThreads());
+      // autograd is on by default in every new thread: recording graphs for inference costs time
+      // and memory
+      JniUtils.setGradMode(false);
       List<Item> batch = new ArrayList<>();
       while (!closed || !queue.isEmpty()) {
         Item first = queue.poll(50, TimeUnit.MILLISECONDS);

@@ -38,7 +38,8 @@ import org.springframework.stereotype.Component;
 public class DjlTrainingEngine implements TrainingEngine {
   private static final Logger log = LoggerFactory.getLogger(DjlTrainingEngine.class);
   static final String FINAL_PARAMETERS = "final.params";
-  private static final int EVAL_BATCH = 500;
+  // evaluation reuses the training batch shape: new shapes make libtorch/oneDNN allocate anew
+  private static final int MAX_EVAL_BATCH = 256;
 
   private final Engine engine;
   private final NetworkFactory networks;
@@ -59,8 +60,15 @@ public class DjlTrainingEngine implements TrainingEngine {
         settings.threads() > 0 ? settings.threads() : Runtime.getRuntime().availableProcessors();
     JniUtils.setNumThreads(threads);
     engine.setRandomSeed((int) hp.seed().longValue());
+    // PyTorch's grad mode is per thread and on by default; the gradient collector turns it on
+    // for each step and back to this thread's mode after it, so evaluation must find it off, or
+    // every validation batch records an autograd graph that accumulates into the loss sum
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
     try (NDManager root = NDManager.newBaseManager(request.device())) {
       return new Run(request, hp, listener, root).execute();
+    } finally {
+      JniUtils.setGradMode(gradMode);
     }
   }
 
@@ -290,8 +298,9 @@ public class DjlTrainingEngine implements TrainingEngine {
       try (NDManager eval = root.newSubManager()) {
         NDArray lossSum = eval.zeros(new Shape(), DataType.FLOAT32);
         NDArray correct = eval.zeros(new Shape(), DataType.INT64);
-        for (int from = 0; from < images.count(); from += EVAL_BATCH) {
-          int to = Math.min(images.count(), from + EVAL_BATCH);
+        int size = Math.min(MAX_EVAL_BATCH, hp.batchSize());
+        for (int from = 0; from < images.count(); from += size) {
+          int to = Math.min(images.count(), from + size);
           try (NDManager step = eval.newSubManager()) {
             DeviceImages.Batch batch = images.slice(step, from, to);
             NDArray logits = block.forward(store, new NDList(batch.x()), false).singletonOrThrow();
