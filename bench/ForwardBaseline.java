@@ -39,6 +39,7 @@ public class ForwardBaseline {
           new Shape(1, in.channels(), in.height(), in.width()));
       model.setBlock(block);
       JniUtils.setNumThreads(args.length > 1 ? Integer.parseInt(args[1]) : 1);
+      JniUtils.setGradMode(false);
       try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator(null))) {
         for (int batch : new int[] {1, 4, 8, 16, 32}) {
           int runs = Math.max(200, 3000 / batch);
