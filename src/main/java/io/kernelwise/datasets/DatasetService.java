@@ -187,19 +187,28 @@ class DatasetService implements DatasetTensors, DisposableBean {
                 }
               });
       TensorCache.publish(tmp, target);
+      // temporary files go before the outcome is recorded: a client that sees READY or FAILED
+      // finds nothing of the upload left behind
+      cleanUp(plan, tmp, zip);
       repository.markReady(id, manifest, TensorCache.sizeOnDisk(target), clock.instant());
     } catch (ApiException e) {
       TensorCache.deleteQuietly(target);
+      cleanUp(plan, tmp, zip);
       repository.markFailed(id, e.getMessage(), clock.instant());
     } catch (Exception | Error e) {
       log.error("ingest of dataset {} failed", id, e);
       TensorCache.deleteQuietly(target);
+      cleanUp(plan, tmp, zip);
       repository.markFailed(id, "ingest failed: " + e, clock.instant());
     } finally {
-      closeQuietly(plan);
-      TensorCache.deleteQuietly(tmp);
-      TensorCache.deleteQuietly(zip);
+      cleanUp(plan, tmp, zip);
     }
+  }
+
+  private static void cleanUp(ZipPlan plan, Path tmp, Path zip) {
+    closeQuietly(plan);
+    TensorCache.deleteQuietly(tmp);
+    TensorCache.deleteQuietly(zip);
   }
 
   Page<DatasetView> list(int page, int size) {
