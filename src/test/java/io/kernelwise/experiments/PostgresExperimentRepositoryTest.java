@@ -2,54 +2,30 @@ package io.kernelwise.experiments;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
-import java.util.UUID;
+import io.kernelwise.PostgresSchema;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-/**
- * The V5 contract on a real PostgreSQL given by {@code KERNELWISE_TEST_POSTGRES_URL}
- * (.ci/start-postgres.sh); migrates a fresh schema and drops it afterwards.
- */
+/** The experiments repository contract on a real PostgreSQL, in a fresh migrated schema. */
 class PostgresExperimentRepositoryTest extends ExperimentRepositoryContractTest {
-  private static final String URL_VARIABLE = "KERNELWISE_TEST_POSTGRES_URL";
-  private static HikariDataSource dataSource;
-  private static String schema;
+  private static PostgresSchema schema;
 
   @BeforeAll
   static void migrate() {
-    String url = System.getenv(URL_VARIABLE);
-    assumeTrue(
-        url != null && !url.isBlank(),
-        URL_VARIABLE + " is not set: PostgreSQL experiments contract skipped");
-    schema = "experiments_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    try (HikariDataSource admin = new HikariDataSource()) {
-      admin.setJdbcUrl(url);
-      JdbcClient.create(admin).sql("create schema " + schema).update();
-    }
-    dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-    Flyway.configure()
-        .dataSource(dataSource)
-        .schemas(schema)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    schema = PostgresSchema.create("experiments_test", 10, null).orElse(null);
+    assumeTrue(schema != null, PostgresSchema.SKIPPED);
   }
 
   @AfterAll
   static void dropSchema() {
-    if (dataSource != null) {
-      JdbcClient.create(dataSource).sql("drop schema " + schema + " cascade").update();
-      dataSource.close();
+    if (schema != null) {
+      schema.close();
     }
   }
 
   @Override
   DataSource dataSource() {
-    return dataSource;
+    return schema.dataSource();
   }
 }

@@ -2,64 +2,37 @@ package io.kernelwise.training;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
-import java.util.UUID;
+import io.kernelwise.PostgresSchema;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The contract on a real PostgreSQL given by {@code KERNELWISE_TEST_POSTGRES_URL} (start one with
- * {@code .ci/start-postgres.sh}); each run migrates a fresh schema and drops it afterwards.
+ * The queue contract on a real PostgreSQL, in a fresh migrated schema; each test is skipped with
+ * the reason when none is configured.
  */
 class PostgresJobQueueContractTest extends JobQueueContractTest {
-  static final String URL_VARIABLE = "KERNELWISE_TEST_POSTGRES_URL";
-  private static HikariDataSource dataSource;
-  private static String schema;
+  private static PostgresSchema schema;
 
   @BeforeAll
   static void migrate() {
-    String url = System.getenv(URL_VARIABLE);
-    if (url == null || url.isBlank()) {
-      return; // every test is skipped by assumeDatabase() with the reason
-    }
-    schema = "jobs_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    try (HikariDataSource admin = new HikariDataSource()) {
-      admin.setJdbcUrl(url);
-      JdbcClient.create(admin).sql("create schema " + schema).update();
-    }
-    dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-    dataSource.setMaximumPoolSize(12);
-    Flyway.configure()
-        .dataSource(dataSource)
-        .schemas(schema)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+    schema = PostgresSchema.create("jobs_test", 12, null).orElse(null);
   }
 
   @AfterAll
   static void dropSchema() {
-    if (dataSource != null) {
-      JdbcClient.create(dataSource).sql("drop schema " + schema + " cascade").update();
-      dataSource.close();
+    if (schema != null) {
+      schema.close();
     }
   }
 
   @Override
-  void assumeDatabase() {
-    assumeTrue(
-        dataSource != null,
-        URL_VARIABLE
-            + " is not set: PostgreSQL contract test skipped (run .ci/start-postgres.sh and"
-            + " export the URL it prints)");
+  DataSource dataSource() {
+    return schema.dataSource();
   }
 
   @Override
-  DataSource dataSource() {
-    return dataSource;
+  void assumeDatabase() {
+    assumeTrue(schema != null, PostgresSchema.SKIPPED);
   }
 }
