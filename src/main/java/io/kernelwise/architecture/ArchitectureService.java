@@ -158,7 +158,7 @@ public class ArchitectureService implements ArchitectureCatalog {
   }
 
   public Page<ArchitectureResource> list(int page, int size) {
-    Page.of(List.of(), page, size); // validates page and size the same way every list does
+    Page.offset(page, size);
     List<ArchitectureResource> items =
         repository.page(page, size).stream().map(this::resource).toList();
     return new Page<>(items, page, size, repository.count());

@@ -212,13 +212,12 @@ class DatasetService implements DatasetTensors, DisposableBean {
   }
 
   Page<DatasetView> list(int page, int size) {
-    Page.of(List.of(), page, size); // validates page and size
+    long from = Page.offset(page, size);
     List<DatasetView> builtins = new ArrayList<>();
     for (BuiltinDataset b : BuiltinDataset.values()) {
       builtins.add(builtinView(b));
     }
     long total = builtins.size() + repository.count();
-    long from = (long) page * size;
     List<DatasetView> items = new ArrayList<>();
     for (long i = from; i < Math.min(from + size, builtins.size()); i++) {
       items.add(builtins.get((int) i));

@@ -108,7 +108,7 @@ class ExperimentService {
   }
 
   Page<ExperimentView> list(int page, int size) {
-    Page.of(List.of(), page, size); // validates page and size the same way every list does
+    Page.offset(page, size);
     List<ExperimentView> items = repository.page(page, size).stream().map(this::view).toList();
     return new Page<>(items, page, size, repository.count());
   }

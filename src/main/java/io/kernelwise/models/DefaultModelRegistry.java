@@ -95,12 +95,7 @@ public class DefaultModelRegistry implements ModelRegistry {
   }
 
   public Page<ModelRecord> list(int page, int size) {
-    if (page < 0) {
-      throw ApiException.invalid("page", "must be 0 or more");
-    }
-    if (size < 1 || size > 500) {
-      throw ApiException.invalid("size", "must be between 1 and 500");
-    }
+    Page.offset(page, size);
     return new Page<>(repository.page(page, size), page, size, repository.count());
   }
 

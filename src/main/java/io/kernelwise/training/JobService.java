@@ -95,8 +95,8 @@ public class JobService {
   }
 
   Page<JobView> list(JobState state, int page, int size) {
-    Page.of(List.of(), page, size); // validates page and size the same way every list does
-    List<JobView> items = store.list(state, page * size, size).stream().map(this::view).toList();
+    int offset = Page.offset(page, size);
+    List<JobView> items = store.list(state, offset, size).stream().map(this::view).toList();
     return new Page<>(items, page, size, store.count(state));
   }
 

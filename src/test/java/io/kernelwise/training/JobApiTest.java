@@ -355,6 +355,10 @@ class JobApiTest {
     assertThat(badState.status()).isEqualTo(400);
     assertThat(badState.body().at("/errors/0/field").asString()).isEqualTo("state");
     assertThat(call("GET", "/api/v1/jobs?size=0", null).status()).isEqualTo(400);
+    // page * size beyond an int wrapped to a negative SQL offset: was a 500
+    Response farPage = call("GET", "/api/v1/jobs?page=2147483647&size=500", null);
+    assertThat(farPage.status()).isEqualTo(400);
+    assertThat(farPage.body().at("/errors/0/field").asString()).isEqualTo("page");
   }
 
   @Test
