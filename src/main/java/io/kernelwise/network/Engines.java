@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Engines {
-  private static final Pattern GPU_N = Pattern.compile("gpu:(\\d+)");
+  // at most 9 digits so the index always parses as an int (gpu:99999999999 was a 500)
+  private static final Pattern GPU_N = Pattern.compile("gpu:(\\d{1,9})");
   private final Engine engine;
 
   public Engines(KernelwiseProperties properties) {

@@ -330,6 +330,10 @@ class JobApiTest {
         "device");
     assertProblem(
         "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"device\":\"tpu\"}", 400, "device");
+    assertProblem(
+        "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"device\":\"gpu:99999999999\"}",
+        400,
+        "device");
     assertProblem("{\"architectureId\":\"a-nope\",\"datasetId\":\"mini\"}", 404, "architectureId");
     assertProblem("{\"architectureId\":\"a-tiny\",\"datasetId\":\"nope\"}", 404, "datasetId");
     assertProblem("{\"architectureId\":\"a-tiny\",\"datasetId\":\"busy\"}", 409, "datasetId");
