@@ -9,6 +9,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -16,7 +17,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 /** Turns every error into RFC 9457 problem+json; the one place where statuses are chosen. */
 @RestControllerAdvice
@@ -76,20 +79,56 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         List.of());
   }
 
+  /**
+   * Unreadable JSON bodies name the field {@code body}, like the architecture endpoints do; the
+   * Jackson message (first line, with line and column) says what is wrong. A missing body says so
+   * without echoing the controller's method signature.
+   */
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException e,
       org.springframework.http.HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    String detail = "the request body is not valid JSON or has the wrong shape";
-    Throwable cause = e.getMostSpecificCause();
-    if (cause != null && cause.getMessage() != null) {
-      String msg = cause.getMessage();
-      int cut = msg.indexOf('\n');
-      detail = detail + ": " + (cut > 0 ? msg.substring(0, cut) : msg);
+    String message = "is required: a JSON object";
+    if (e.getCause() instanceof JacksonException json) {
+      String msg = json.getOriginalMessage();
+      int cut = msg == null ? -1 : msg.indexOf('\n');
+      String where =
+          json.getLocation() == null
+              ? ""
+              : " at line "
+                  + json.getLocation().getLineNr()
+                  + ", column "
+                  + json.getLocation().getColumnNr();
+      message =
+          "is not valid JSON"
+              + where
+              + (msg == null ? "" : ": " + (cut > 0 ? msg.substring(0, cut) : msg));
     }
-    return cast(problem(HttpStatus.BAD_REQUEST, "Malformed request body", detail, List.of()));
+    ApiException api = ApiException.invalid("body", message);
+    return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMissingServletRequestPart(
+      MissingServletRequestPartException e,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ApiException api =
+        ApiException.invalid(e.getRequestPartName(), "is required: a multipart part");
+    return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMissingServletRequestParameter(
+      MissingServletRequestParameterException e,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ApiException api = ApiException.invalid(e.getParameterName(), "is required");
+    return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
   }
 
   @Override

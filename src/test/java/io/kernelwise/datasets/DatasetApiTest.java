@@ -315,6 +315,12 @@ class DatasetApiTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(noFile.statusCode()).isEqualTo(400);
+    assertThat(noFile.body()).contains("\"field\":\"file\"");
+    HttpResponse<String> farPage =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/v1/datasets?page=2147483647&size=500")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(farPage.statusCode()).as(farPage.body()).isEqualTo(400);
   }
 
   // ---- built-ins -------------------------------------------------------------------------------

@@ -350,6 +350,12 @@ class JobApiTest {
     Response notJson = call("POST", "/api/v1/jobs", "{not json");
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.contentType()).startsWith("application/problem+json");
+    assertThat(notJson.body().at("/errors/0/field").asString()).isEqualTo("body");
+    Response noBody = call("POST", "/api/v1/jobs", null);
+    assertThat(noBody.status()).isEqualTo(400);
+    assertThat(noBody.body().at("/errors/0/field").asString()).isEqualTo("body");
+    // the detail used to echo the controller's Java method signature
+    assertThat(noBody.body().get("detail").asString()).doesNotContain("JobController", "tools.");
     assertThat(totalJobs()).isEqualTo(before);
 
     Response unknown = call("GET", "/api/v1/jobs/j-missing", null);
