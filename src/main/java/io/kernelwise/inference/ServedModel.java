@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loaded model and its workers. Requests go into one bounded queue; each worker thread owns its
- * own {@link Predictor} (they are not thread-safe) and, with dynamic batching, gathers queued
- * images into one forward pass: up to {@code maxBatchSize} images, waiting at most {@code
- * maxBatchDelay} for more, and only while another worker is busy computing (with every worker idle,
- * waiting would only add latency). A full queue is refused at once.
+ * A loaded model and its workers; it owns the model from construction on (closed when the last
+ * worker ends, or at once when construction fails). Requests go into one bounded queue; each worker
+ * thread owns its own {@link Predictor} (they are not thread-safe) and, with dynamic batching,
+ * gathers queued images into one forward pass: up to {@code maxBatchSize} images, waiting at most
+ * {@code maxBatchDelay} for more, and only while another worker is busy computing (with every
+ * worker idle, waiting would only add latency). A full queue is refused at once.
  */
 final class ServedModel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ServedModel.class);
@@ -73,13 +74,22 @@ final class ServedModel implements AutoCloseable {
     this.batchSizes = batchSizes;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.alive = new AtomicInteger(settings.workers());
-    for (int i = 0; i < settings.workers(); i++) {
-      Predictor<BatchTranslator.Batch, float[][]> predictor =
-          model.newPredictor(new BatchTranslator(info.channels(), info.height(), info.width()));
-      warmUp(predictor);
-      Thread t = new Thread(() -> work(predictor), "predict-" + id + "-" + i);
-      t.setDaemon(true);
-      workers.add(t);
+    List<Predictor<BatchTranslator.Batch, float[][]>> predictors = new ArrayList<>();
+    try {
+      for (int i = 0; i < settings.workers(); i++) {
+        Predictor<BatchTranslator.Batch, float[][]> predictor =
+            model.newPredictor(new BatchTranslator(info.channels(), info.height(), info.width()));
+        predictors.add(predictor);
+        warmUp(predictor);
+        Thread t = new Thread(() -> work(predictor), "predict-" + id + "-" + i);
+        t.setDaemon(true);
+        workers.add(t);
+      }
+    } catch (RuntimeException e) {
+      // no worker runs yet, so nothing else will close them: this model owns the predictors
+      predictors.forEach(Predictor::close);
+      model.close();
+      throw e;
     }
     workers.forEach(Thread::start);
   }
