@@ -356,6 +356,26 @@ class JobApiTest {
     assertThat(noBody.body().at("/errors/0/field").asString()).isEqualTo("body");
     // the detail used to echo the controller's Java method signature
     assertThat(noBody.body().get("detail").asString()).doesNotContain("JobController", "tools.");
+    // a JSON body is read whole into memory: it is capped (2 x max-spec-size = 2 MiB here)
+    String huge =
+        "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"pad\":\""
+            + "x".repeat(3 << 20)
+            + "\"}";
+    Response tooLarge = call("POST", "/api/v1/jobs", huge);
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.contentType()).startsWith("application/problem+json");
+    assertThat(tooLarge.body().at("/errors/0/field").asString()).isEqualTo("body");
+    HttpResponse<String> chunked =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).isEqualTo(400);
+    assertThat(chunked.body()).contains("over the limit");
     assertThat(totalJobs()).isEqualTo(before);
 
     Response unknown = call("GET", "/api/v1/jobs/j-missing", null);
