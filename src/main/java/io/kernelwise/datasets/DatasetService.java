@@ -405,11 +405,4 @@ class DatasetService implements DatasetTensors, DisposableBean {
     background.shutdownNow();
     background.awaitTermination(10, TimeUnit.SECONDS);
   }
-
-  /** For tests: how many datasets are held in memory. */
-  int loadedCount() {
-    synchronized (loaded) {
-      return loaded.size();
-    }
-  }
 }

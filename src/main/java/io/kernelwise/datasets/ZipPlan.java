@@ -33,10 +33,6 @@ final class ZipPlan implements AutoCloseable {
     this.ignored = ignored;
   }
 
-  int imageCount() {
-    return train.size() + test.size();
-  }
-
   @Override
   public void close() throws IOException {
     zip.close();

@@ -4,8 +4,9 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 
 /**
- * An error a client can act on. Every 4xx/5xx the API answers is one of these, turned into RFC 9457
- * problem+json by {@link ProblemHandling}: the status mapping lives in one place.
+ * An error a client can act on: throw it for every client error. {@link ProblemHandling} turns it,
+ * and Spring's own request errors, into RFC 9457 problem+json: the status mapping lives in one
+ * place.
  */
 public class ApiException extends RuntimeException {
   private final HttpStatus status;
