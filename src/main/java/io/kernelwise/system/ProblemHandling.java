@@ -51,7 +51,11 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
         problem(
             HttpStatus.PAYLOAD_TOO_LARGE,
             "Payload too large",
-            "the upload exceeds the configured maximum (spring.servlet.multipart.max-file-size)",
+            "the upload exceeds a configured maximum (spring.servlet.multipart.max-file-size,"
+                + " max-request-size or server.tomcat.max-part-count)"
+                + (e.getMostSpecificCause() == e
+                    ? ""
+                    : ": " + e.getMostSpecificCause().getMessage()),
             List.of()));
   }
 
