@@ -267,8 +267,39 @@ class JobSubmission {
     if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
       return "unknown field";
     }
+    Class<?> target =
+        e instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
+            ? mismatch.getTargetType()
+            : e instanceof tools.jackson.core.exc.InputCoercionException coercion
+                ? coercion.getTargetType()
+                : null;
+    if (target != null) {
+      // say what is expected in JSON terms, not Jackson's Java type names
+      return "must be " + jsonType(target);
+    }
     String m = e.getOriginalMessage();
     int cut = m == null ? -1 : m.indexOf('\n');
     return "has the wrong type: " + (cut > 0 ? m.substring(0, cut) : m);
+  }
+
+  private static String jsonType(Class<?> type) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "an integer that fits "
+          + (type == int.class || type == Integer.class ? 32 : 64)
+          + " bits";
+    }
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    return "an object";
   }
 }

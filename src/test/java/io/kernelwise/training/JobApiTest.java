@@ -317,6 +317,23 @@ class JobApiTest {
             + "\"hyperparameters\":{\"optimizer\":{\"learningRate\":\"fast\"}}}",
         400,
         "hyperparameters.optimizer.learningRate");
+    // the message used to be Jackson's, naming java.lang.Integer
+    for (String value : new String[] {"\"x\"", "1e12", "[1]"}) {
+      Response wrongType =
+          call(
+              "POST",
+              "/api/v1/jobs",
+              "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\","
+                  + "\"hyperparameters\":{\"epochs\":"
+                  + value
+                  + "}}");
+      assertThat(wrongType.status()).isEqualTo(400);
+      assertThat(wrongType.body().at("/errors/0/field").asString())
+          .isEqualTo("hyperparameters.epochs");
+      assertThat(wrongType.body().at("/errors/0/message").asString())
+          .as(value)
+          .isEqualTo("must be an integer that fits 32 bits");
+    }
     assertProblem(
         "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"hyperparameters\":{\"epoch\":3}}",
         400,
