@@ -160,6 +160,22 @@ class TrainAndServeJourneyTest {
     }
     assertThat((double) correct / all.size()).isCloseTo(testAccuracy, within(0.011));
 
+    // Dashboards see training and serving under the SPEC's Prometheus names.
+    String prometheus =
+        new String(
+            HttpJson.expect(api.getBytes("/actuator/prometheus"), 200).body(),
+            StandardCharsets.UTF_8);
+    assertThat(prometheus)
+        .contains(
+            "kernelwise_jobs{",
+            "kernelwise_training_images_per_second{",
+            "kernelwise_training_epoch_seconds",
+            "kernelwise_training_loss{",
+            "kernelwise_training_accuracy{",
+            "kernelwise_inference_seconds_bucket{",
+            "kernelwise_inference_batch_size",
+            "kernelwise_models_loaded");
+
     // Export, delete, import: the imported model answers with identical probabilities.
     HttpResponse<byte[]> artifact =
         HttpJson.expect(api.getBytes("/api/v1/models/" + modelId + "/artifact"), 200);
