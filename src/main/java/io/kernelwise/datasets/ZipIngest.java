@@ -267,7 +267,7 @@ final class ZipIngest {
     items.addAll(plan.test);
     int n = items.size();
     int nTrain = plan.train.size();
-    ImageDecoder.Header[] headers = new ImageDecoder.Header[n];
+    ImagePixels.Header[] headers = new ImagePixels.Header[n];
     int[] sizes = new int[n];
     List<SkippedFile> skipped = new ArrayList<>(plan.ignored);
     AtomicInteger skippedCount = new AtomicInteger(plan.ignored.size());
@@ -279,7 +279,7 @@ final class ZipIngest {
       parallel(
           pool,
           n,
-          ImageDecoder::new,
+          ImagePixels::new,
           (decoder, i) -> {
             ZipEntry entry = items.get(i).entry();
             byte[] bytes = readEntry(plan.zip, entry, inflated);
@@ -298,7 +298,7 @@ final class ZipIngest {
         parallel(
             pool,
             n,
-            ImageDecoder::new,
+            ImagePixels::new,
             (decoder, i) -> {
               if (headers[i] != null) {
                 ZipPlan.Item item = items.get(i);
@@ -312,7 +312,7 @@ final class ZipIngest {
                   } else {
                     testOut.write(i, chw, item.label());
                   }
-                } catch (ImageDecoder.BadImageException e) {
+                } catch (ImagePixels.BadImageException e) {
                   headers[i] = null;
                   report(skipped, item.entry().getName(), e.getMessage());
                   skippedCount.incrementAndGet();
@@ -329,7 +329,7 @@ final class ZipIngest {
         Files.deleteIfExists(outDir.resolve("test.labels"));
       }
       int resized = 0;
-      for (ImageDecoder.Header h : headers) {
+      for (ImagePixels.Header h : headers) {
         if (h != null && (h.width() != target.width || h.height() != target.height)) {
           resized++;
         }
@@ -358,15 +358,15 @@ final class ZipIngest {
   }
 
   private void headerOf(
-      ImageDecoder d,
+      ImagePixels d,
       byte[] bytes,
       ZipEntry entry,
-      ImageDecoder.Header[] headers,
+      ImagePixels.Header[] headers,
       int i,
       List<SkippedFile> skipped,
       AtomicInteger skippedCount) {
     try {
-      ImageDecoder.Header h = d.header(bytes);
+      ImagePixels.Header h = d.header(bytes);
       if (h.width() > limits.maxImageSide() || h.height() > limits.maxImageSide()) {
         report(
             skipped,
@@ -381,7 +381,7 @@ final class ZipIngest {
         return;
       }
       headers[i] = h;
-    } catch (ImageDecoder.BadImageException e) {
+    } catch (ImagePixels.BadImageException e) {
       report(skipped, entry.getName(), e.getMessage());
       skippedCount.incrementAndGet();
     }
@@ -394,11 +394,11 @@ final class ZipIngest {
     }
   }
 
-  private Target chooseTarget(ZipPlan plan, ImageDecoder.Header[] headers, int nTrain) {
+  private Target chooseTarget(ZipPlan plan, ImagePixels.Header[] headers, int nTrain) {
     Map<Long, Integer> votes = new HashMap<>();
     boolean allGray = true;
     for (int i = 0; i < headers.length; i++) {
-      ImageDecoder.Header h = headers[i];
+      ImagePixels.Header h = headers[i];
       if (h == null) {
         continue;
       }
@@ -424,7 +424,7 @@ final class ZipIngest {
   }
 
   private static void requireEveryClass(
-      ZipPlan plan, ImageDecoder.Header[] headers, int nTrain, String problem) {
+      ZipPlan plan, ImagePixels.Header[] headers, int nTrain, String problem) {
     boolean[] seen = new boolean[plan.classes.size()];
     for (int i = 0; i < nTrain; i++) {
       if (headers[i] != null) {
@@ -656,7 +656,7 @@ final class ZipIngest {
     int count;
 
     SplitWriter(
-        Path dir, String split, ImageDecoder.Header[] headers, int from, int to, Target target)
+        Path dir, String split, ImagePixels.Header[] headers, int from, int to, Target target)
         throws IOException {
       this.dir = dir;
       this.split = split;
@@ -678,7 +678,7 @@ final class ZipIngest {
     }
 
     /** Compacts away skipped slots (rare) and writes the labels. */
-    void finish(ImageDecoder.Header[] headers) throws IOException {
+    void finish(ImagePixels.Header[] headers) throws IOException {
       int kept = 0;
       ByteBuffer buffer = ByteBuffer.allocate((int) imageBytes);
       for (int i = from; i < to; i++) {

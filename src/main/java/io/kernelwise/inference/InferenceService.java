@@ -85,11 +85,9 @@ class InferenceService {
     for (int i = 0; i < images.length; i++) {
       Upload u = uploads.get(i);
       images[i] =
-          ImageTensors.toChw(
-              decoder.decode(u.bytes(), u.field()),
+          ImageTensors.normalize(
+              decoder.pixels(u.bytes(), u.field(), info.channels(), info.height(), info.width()),
               info.channels(),
-              info.height(),
-              info.width(),
               info.mean(),
               info.std());
     }

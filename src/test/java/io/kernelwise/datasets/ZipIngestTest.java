@@ -61,6 +61,33 @@ class ZipIngestTest {
   }
 
   @Test
+  void aResizedTranslucentPngKeepsItsColoursInsteadOfFadingToBlack() throws Exception {
+    BufferedImage faint = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 8; y++) {
+      for (int x = 0; x < 8; x++) {
+        faint.setRGB(x, y, new Color(200, 100, 50, 10).getRGB()); // alpha is dropped, as served
+      }
+    }
+    BufferedImage opaque = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+    fill(opaque, new Color(1, 2, 3));
+    byte[] zip =
+        TestZips.create()
+            .add("a/1.png", png(opaque))
+            .add("a/2.png", png(opaque))
+            .add("b/3.png", png(faint))
+            .bytes();
+    CacheManifest m = run(zip);
+    assertThat(m.height()).isEqualTo(4);
+    byte[] pixels = Files.readAllBytes(dir.resolve("out/train.u8"));
+    int last = 2 * 48;
+    for (int i = 0; i < 16; i++) {
+      assertThat(pixels[last + i] & 0xFF).isEqualTo(200);
+      assertThat(pixels[last + 16 + i] & 0xFF).isEqualTo(100);
+      assertThat(pixels[last + 32 + i] & 0xFF).isEqualTo(50);
+    }
+  }
+
+  @Test
   void anImageFailingOnlyAtDecodeIsSkippedAndTheRestCompacted() throws Exception {
     byte[] third = TestZips.png(6, 6, 3);
     byte[] zip =

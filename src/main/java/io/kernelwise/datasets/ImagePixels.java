@@ -15,16 +15,21 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes JPEG and PNG bytes into uint8 CHW pixels. Not thread-safe: each ingest worker owns one,
- * so the ImageIO readers are created once per worker rather than once per image.
+ * The one way Kernelwise turns image bytes into uint8 CHW pixels, used by dataset ingest (what a
+ * model trains on) and by inference (what it is served), so both see the same pixels for the same
+ * file: JPEG/PNG only; header read (for the caller's size limit) before any pixel is decoded; alpha
+ * dropped, grey samples taken as stored (16-bit scaled to 8), palette and CMYK to RGB; then colour
+ * to grey (BT.601 luma) or grey to RGB (replicated) for the requested channels; then a bilinear
+ * resize when the size differs. Not thread-safe: each worker owns one, so the ImageIO readers are
+ * created once per worker rather than once per image.
  */
-final class ImageDecoder implements AutoCloseable {
+public final class ImagePixels implements AutoCloseable {
 
   /** What an image's header says, read without decoding the pixels. */
-  record Header(int width, int height, boolean gray) {}
+  public record Header(int width, int height, boolean gray) {}
 
-  /** A file that is not a readable JPEG/PNG; the message is what a person sees in the report. */
-  static final class BadImageException extends Exception {
+  /** A file that is not a readable JPEG/PNG; the message is what a person sees. */
+  public static final class BadImageException extends Exception {
     BadImageException(String message) {
       super(message);
     }
@@ -35,13 +40,29 @@ final class ImageDecoder implements AutoCloseable {
   private final ImageReader jpeg = reader("jpeg", true);
   private final ImageReader robustJpeg = reader("jpeg", false);
   private final ImageReader png = reader("png", true);
+  private final boolean rejectWarnings;
+
+  /**
+   * Lenient, as ingest has always been: a decoder warning (e.g. truncated data) is not an error.
+   */
+  public ImagePixels() {
+    this(false);
+  }
+
+  /**
+   * {@code rejectWarnings}: a decoder warning (e.g. a truncated JPEG, which ImageIO fills with
+   * grey) fails the decode instead of returning made-up pixels.
+   */
+  public ImagePixels(boolean rejectWarnings) {
+    this.rejectWarnings = rejectWarnings;
+  }
 
   /**
    * Reads format and dimensions from the header only; nothing is decoded. JPEG SOF and PNG IHDR are
    * parsed directly (an ImageIO reader spends more time setting up than reading them); other
    * variants fall back to the ImageIO reader's header.
    */
-  Header header(byte[] bytes) throws BadImageException {
+  public Header header(byte[] bytes) throws BadImageException {
     ImageReader reader = readerFor(bytes);
     Header parsed = reader == png ? pngHeader(bytes) : jpegHeader(bytes);
     if (parsed != null) {
@@ -117,36 +138,52 @@ final class ImageDecoder implements AutoCloseable {
 
   /**
    * Decodes into {@code out} (channels x height x width bytes, RGB order for 3 channels), resizing
-   * bilinearly when the image is not {@code width x height}.
+   * bilinearly when the image is not {@code width x height}. Call {@link #header} first to check
+   * the size against the caller's limit.
    */
-  void decode(byte[] bytes, int channels, int height, int width, byte[] out)
+  public void decode(byte[] bytes, int channels, int height, int width, byte[] out)
       throws BadImageException {
     ImageReader reader = readerFor(bytes);
     BufferedImage image;
     try {
       image = read(reader, bytes);
+    } catch (DecoderWarning e) {
+      throw new BadImageException("damaged or truncated image: " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       if (reader != jpeg || robustJpeg == jpeg) {
         throw new BadImageException("cannot decode: " + message(e));
       }
       try {
         image = read(robustJpeg, bytes);
+      } catch (DecoderWarning again) {
+        throw new BadImageException("damaged or truncated image: " + again.getMessage());
       } catch (IOException | RuntimeException again) {
         throw new BadImageException("cannot decode: " + message(again));
       }
     }
-    if (image.getWidth() != width || image.getHeight() != height) {
-      image = resize(image, width, height);
-    }
-    toChw(image, channels, out);
+    toChw(image, channels, height, width, out);
   }
 
-  private static BufferedImage read(ImageReader reader, byte[] bytes) throws IOException {
+  private BufferedImage read(ImageReader reader, byte[] bytes) throws IOException {
     try (ImageInputStream in = input(bytes)) {
       reader.setInput(in, true, true);
-      return reader.read(0);
+      StringBuilder warnings = new StringBuilder();
+      if (rejectWarnings) {
+        reader.addIIOReadWarningListener((source, warning) -> warnings.append(warning));
+      }
+      BufferedImage image = reader.read(0);
+      if (!warnings.isEmpty()) {
+        throw new DecoderWarning(warnings.toString());
+      }
+      return image;
     } finally {
-      reader.reset();
+      reader.reset(); // also removes the listener
+    }
+  }
+
+  private static final class DecoderWarning extends RuntimeException {
+    DecoderWarning(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -186,12 +223,85 @@ final class ImageDecoder implements AutoCloseable {
     return type != null && type.getColorModel().getNumColorComponents() == 1;
   }
 
+  /**
+   * Converts a decoded image to {@code channels x height x width} uint8 CHW pixels: first to an
+   * opaque 8-bit grey or RGB image (so alpha never darkens a resize and Java2D never colour-manages
+   * grey), then to the requested channels, then a bilinear resize between images of one type.
+   */
+  public static void toChw(BufferedImage decoded, int channels, int height, int width, byte[] out) {
+    BufferedImage image = opaque8Bit(decoded, channels);
+    if (image.getWidth() != width || image.getHeight() != height) {
+      image = resize(image, width, height);
+    }
+    int plane = width * height;
+    byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      for (int c = 0; c < channels; c++) {
+        System.arraycopy(data, 0, out, c * plane, plane);
+      }
+      return;
+    }
+    for (int i = 0, p = 0; i < plane; i++, p += 3) {
+      out[i] = data[p + 2];
+      out[plane + i] = data[p + 1];
+      out[2 * plane + i] = data[p];
+    }
+  }
+
+  /**
+   * An opaque TYPE_BYTE_GRAY (grey sources, or any source when one channel is asked for) or
+   * TYPE_3BYTE_BGR image; the common decoder outputs pass through without a copy.
+   */
+  private static BufferedImage opaque8Bit(BufferedImage image, int channels) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    boolean grayTarget = channels == 1 || image.getColorModel().getNumColorComponents() == 1;
+    if (isPacked(image, grayTarget)) {
+      return image;
+    }
+    BufferedImage out =
+        new BufferedImage(
+            w, h, grayTarget ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+    byte[] data = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
+    if (image.getColorModel().getNumColorComponents() == 1) {
+      byte[] gray = grayPlane(image);
+      if (grayTarget) {
+        System.arraycopy(gray, 0, data, 0, gray.length);
+      } else {
+        for (int i = 0, p = 0; i < gray.length; i++, p += 3) {
+          data[p] = data[p + 1] = data[p + 2] = gray[i];
+        }
+      }
+      return out;
+    }
+    // getRGB: palette, 16-bit and alpha (dropped, not premultiplied) all become 8-bit sRGB
+    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+    for (int i = 0, p = 0; i < argb.length; i++, p += 3) {
+      int v = argb[i];
+      int r = (v >> 16) & 0xFF;
+      int g = (v >> 8) & 0xFF;
+      int b = v & 0xFF;
+      if (grayTarget) {
+        data[i] = (byte) ((r * 299 + g * 587 + b * 114) / 1000); // BT.601 luma
+      } else {
+        data[p] = (byte) b;
+        data[p + 1] = (byte) g;
+        data[p + 2] = (byte) r;
+      }
+    }
+    return out;
+  }
+
+  private static boolean isPacked(BufferedImage image, boolean gray) {
+    int type = gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR;
+    return image.getType() == type
+        && image.getRaster().getDataBuffer() instanceof DataBufferByte data
+        && data.getData().length == image.getWidth() * image.getHeight() * (gray ? 1 : 3);
+  }
+
+  /** Bilinear, from and to the same opaque 8-bit type: no colour conversion, no alpha. */
   private static BufferedImage resize(BufferedImage source, int width, int height) {
-    int type =
-        source.getColorModel().getNumColorComponents() == 1
-            ? BufferedImage.TYPE_BYTE_GRAY
-            : BufferedImage.TYPE_3BYTE_BGR;
-    BufferedImage target = new BufferedImage(width, height, type);
+    BufferedImage target = new BufferedImage(width, height, source.getType());
     Graphics2D g = target.createGraphics();
     try {
       g.setRenderingHint(
@@ -202,43 +312,6 @@ final class ImageDecoder implements AutoCloseable {
       g.dispose();
     }
     return target;
-  }
-
-  /** Copies pixels as CHW; gray sources are replicated into 3 channels when asked for RGB. */
-  static void toChw(BufferedImage image, int channels, byte[] out) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int plane = w * h;
-    Raster raster = image.getRaster();
-    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && channels == 3) {
-      byte[] bgr = ((DataBufferByte) raster.getDataBuffer()).getData();
-      for (int i = 0, p = 0; i < plane; i++, p += 3) {
-        out[i] = bgr[p + 2];
-        out[plane + i] = bgr[p + 1];
-        out[2 * plane + i] = bgr[p];
-      }
-      return;
-    }
-    if (image.getColorModel().getNumColorComponents() == 1) {
-      byte[] gray = grayPlane(image);
-      for (int c = 0; c < channels; c++) {
-        System.arraycopy(gray, 0, out, c * plane, plane);
-      }
-      return;
-    }
-    int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-    for (int i = 0; i < plane; i++) {
-      int v = argb[i];
-      if (channels == 3) {
-        out[i] = (byte) (v >> 16);
-        out[plane + i] = (byte) (v >> 8);
-        out[2 * plane + i] = (byte) v;
-      } else {
-        // Only reached for a color image in a gray dataset, which ingest never produces.
-        out[i] =
-            (byte) ((((v >> 16) & 0xFF) * 299 + ((v >> 8) & 0xFF) * 587 + (v & 0xFF) * 114) / 1000);
-      }
-    }
   }
 
   private static byte[] grayPlane(BufferedImage image) {
