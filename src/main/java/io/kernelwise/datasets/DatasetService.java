@@ -268,7 +268,24 @@ class DatasetService implements DatasetTensors, DisposableBean {
     }
   }
 
+  /** From the database row (uploads) or the cache manifest (built-ins): no pixels are read. */
+  @Override
+  public DatasetShape describe(String id) {
+    var builtin = BuiltinDataset.byId(id);
+    if (builtin.isPresent() && !TensorCache.exists(root.resolve(id))) {
+      return DatasetTensors.super.describe(id); // converts it once, or answers why it cannot
+    }
+    CacheManifest m =
+        builtin.isPresent() ? TensorCache.manifest(root.resolve(id)) : readyRecord(id).manifest();
+    return new DatasetShape(id, List.copyOf(m.classes()), m.channels(), m.height(), m.width());
+  }
+
   private LoadedDataset loadUpload(String id) {
+    DatasetRecord r = readyRecord(id);
+    return read(id, r.name(), root.resolve(id));
+  }
+
+  private DatasetRecord readyRecord(String id) {
     DatasetRecord r = repository.find(id).orElseThrow(() -> ApiException.notFound("dataset", id));
     if (r.state() != DatasetState.READY) {
       throw ApiException.conflict(
@@ -279,7 +296,7 @@ class DatasetService implements DatasetTensors, DisposableBean {
               + (r.reason() != null ? " (" + r.reason() + ")" : "")
               + "; only READY datasets can be used");
     }
-    return read(id, r.name(), root.resolve(id));
+    return r;
   }
 
   private LoadedDataset loadBuiltin(BuiltinDataset b) {

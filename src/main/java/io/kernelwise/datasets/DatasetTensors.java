@@ -7,4 +7,13 @@ public interface DatasetTensors {
    * 409 for a dataset that is not READY (ingesting, failed, or a built-in that is not available).
    */
   LoadedDataset load(String datasetId);
+
+  /**
+   * A READY dataset's classes and image shape, with the same 404/409 as {@link #load}. Meant to be
+   * cheap: validating a request should not read hundreds of megabytes of pixels.
+   */
+  default DatasetShape describe(String datasetId) {
+    LoadedDataset d = load(datasetId);
+    return new DatasetShape(d.id(), d.classes(), d.channels(), d.height(), d.width());
+  }
 }

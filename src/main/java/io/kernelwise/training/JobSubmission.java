@@ -3,8 +3,8 @@ package io.kernelwise.training;
 import ai.djl.Device;
 import io.kernelwise.architecture.ArchitectureCatalog;
 import io.kernelwise.architecture.ArchitectureSpec;
+import io.kernelwise.datasets.DatasetShape;
 import io.kernelwise.datasets.DatasetTensors;
-import io.kernelwise.datasets.LoadedDataset;
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
 import java.util.ArrayList;
@@ -94,7 +94,7 @@ class JobSubmission {
     }
     ArchitectureSpec spec =
         hasInline ? catalog.parse(inline, "architecture") : storedSpec(architectureId);
-    LoadedDataset data = dataset(datasetId);
+    DatasetShape data = dataset(datasetId);
     checkFits(spec, data, hasInline ? "architecture" : "architectureId");
     return new Valid(architectureId, spec, datasetId, hp, device);
   }
@@ -107,9 +107,9 @@ class JobSubmission {
     }
   }
 
-  private LoadedDataset dataset(String id) {
+  private DatasetShape dataset(String id) {
     try {
-      return datasets.load(id);
+      return datasets.describe(id);
     } catch (ApiException e) {
       throw named(e, "datasetId");
     }
@@ -124,7 +124,7 @@ class JobSubmission {
         e.status(), e.title(), e.getMessage(), List.of(new FieldProblem(field, e.getMessage())));
   }
 
-  private static void checkFits(ArchitectureSpec spec, LoadedDataset data, String field) {
+  private static void checkFits(ArchitectureSpec spec, DatasetShape data, String field) {
     List<FieldProblem> problems = new ArrayList<>();
     if (spec.classes() != data.classes().size()) {
       problems.add(

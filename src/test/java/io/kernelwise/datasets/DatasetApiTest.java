@@ -66,6 +66,21 @@ class DatasetApiTest {
   // ---- the happy path ------------------------------------------------------------------------
 
   @Test
+  void describeReadsNoPixels() throws Exception {
+    Response r = upload(Files.readAllBytes(MINI), "mini.zip", "described", null);
+    String id = r.json().get("id").asString();
+    // without its pixels the dataset can no longer be loaded, but it can still be described
+    Files.delete(dataDir.resolve("datasets").resolve(id).resolve("train.u8"));
+    DatasetShape shape = tensors.describe(id);
+    assertThat(shape.classes()).isEqualTo(CIFAR_CLASSES);
+    assertThat(List.of(shape.channels(), shape.height(), shape.width())).containsExactly(3, 32, 32);
+    assertThatThrownBy(() -> tensors.load(id)).isInstanceOf(ApiException.class);
+    assertThatThrownBy(() -> tensors.describe("no-such-dataset"))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
+  }
+
+  @Test
   void uploadsCifar10MiniSynchronouslyAndLoadsItsTensors() throws Exception {
     Response r = upload(Files.readAllBytes(MINI), "mini.zip", "cifar10-mini", null);
     assertThat(r.status).as(r.text).isEqualTo(201);
