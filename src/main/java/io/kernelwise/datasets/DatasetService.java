@@ -1,6 +1,7 @@
 package io.kernelwise.datasets;
 
 import io.kernelwise.system.ApiException;
+import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.Page;
 import java.io.IOException;
@@ -58,12 +59,17 @@ class DatasetService implements DatasetTensors, DisposableBean {
           });
   private final Map<String, LoadedDataset> loaded;
 
-  DatasetService(DatasetRepository repository, KernelwiseProperties properties, Clock clock) {
+  DatasetService(
+      DatasetRepository repository,
+      KernelwiseProperties properties,
+      DeploymentProperties deployment,
+      Clock clock) {
     this.repository = repository;
     this.settings = properties.datasets();
-    this.dataDir = properties.dataDir();
+    // tensor caches (and built-in sources) live in the shared store: any instance trains any job
+    this.dataDir = deployment.sharedStore();
     this.offline = properties.djl().offline();
-    this.root = properties.dataDir().resolve("datasets");
+    this.root = deployment.sharedStore().resolve("datasets");
     this.clock = clock;
     int threads =
         settings.ingestThreads() > 0

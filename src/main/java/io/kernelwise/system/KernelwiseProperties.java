@@ -60,7 +60,10 @@ public record KernelwiseProperties(
       // jobs: how often a running job re-reads its cancel flag from the database
       @DefaultValue("500ms") Duration cancelPollInterval) {}
 
-  /** Where trained models live; a shared (ReadWriteMany) directory serves several replicas. */
+  /**
+   * Where trained models live: {@code store-dir}, else {@code <kernelwise.shared-dir>/models} (see
+   * {@link DeploymentProperties#modelStore}).
+   */
   public record Models(
       Path storeDir,
       @DefaultValue("512MB") DataSize maxArtifactSize,
@@ -83,8 +86,4 @@ public record KernelwiseProperties(
 
   /** DJL engine settings; offline by default so startup never downloads. */
   public record Djl(@DefaultValue("true") boolean offline) {}
-
-  public Path modelStoreDir() {
-    return models.storeDir() != null ? models.storeDir() : dataDir.resolve("models");
-  }
 }

@@ -4,6 +4,7 @@ import io.kernelwise.architecture.ArchitectureCatalog;
 import io.kernelwise.datasets.DatasetTensors;
 import io.kernelwise.models.ModelRegistry;
 import io.kernelwise.network.Engines;
+import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.KernelwiseProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -46,6 +47,7 @@ class JobsConfig {
       TrainingMetrics metrics,
       JsonMapper json,
       KernelwiseProperties properties,
+      DeploymentProperties deployment,
       Clock clock) {
     return new JobRunner(
         store,
@@ -57,7 +59,7 @@ class JobsConfig {
         device -> engines.resolve(device, "device"),
         metrics,
         json,
-        properties.dataDir(),
+        deployment.sharedStore(), // checkpoints: a job revived elsewhere resumes from them
         properties.training().cancelPollInterval(),
         clock);
   }
@@ -69,6 +71,7 @@ class JobsConfig {
       JobStore store,
       JobEvents events,
       KernelwiseProperties properties,
+      DeploymentProperties deployment,
       Clock clock) {
     KernelwiseProperties.Training t = properties.training();
     return new TrainingQueue(
@@ -80,6 +83,7 @@ class JobsConfig {
         Math.max(1, t.workers()),
         t.heartbeatInterval(),
         t.pollInterval(),
+        deployment.worker(),
         clock);
   }
 
