@@ -154,6 +154,7 @@ public class JobService {
         j.testAccuracy(),
         j.attempts(),
         j.resumedFromEpoch(),
-        j.cancelRequested());
+        j.cancelRequested(),
+        j.worker());
   }
 }

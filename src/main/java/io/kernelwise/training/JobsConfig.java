@@ -102,10 +102,16 @@ class JobsConfig {
       TrainingQueue queue,
       JsonMapper json,
       KernelwiseProperties properties,
+      DeploymentProperties deployment,
       Clock clock) {
+    // an instance that trains checks the device against its own engine; an API-only one only
+    // checks the syntax: the workers (maybe on GPU nodes) resolve it when they run the job
+    java.util.function.BiFunction<String, String, String> devices =
+        deployment.worker()
+            ? (d, field) -> Engines.stored(engines.resolve(d, field))
+            : Engines::normalize;
     JobSubmission submission =
-        new JobSubmission(
-            catalog, datasets, engines::resolve, json, properties.training().defaultDevice());
+        new JobSubmission(catalog, datasets, devices, json, properties.training().defaultDevice());
     return new JobService(store, events, submission, queue, json, clock);
   }
 
