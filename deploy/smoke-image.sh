@@ -50,6 +50,8 @@ cleanup() {
 trap cleanup EXIT
 
 build=(build --network=host "${limits[@]}" -t "$image")
+# podman's default OCI image format has no HEALTHCHECK: keep Docker's
+[[ "$(basename "$engine")" == podman* ]] && build+=(--format docker)
 if [ "${LOCAL_BASE:-0}" = 1 ]; then
   build+=(--build-arg BUILDER=localhost/kernelwise-builder:bookworm
     --build-arg BASE=localhost/kernelwise-base:bookworm)
@@ -87,8 +89,12 @@ step "ready: $(curl -fs "$url/actuator/health/readiness")"
 uid="$("${ce[@]}" exec "$name" id -u)"
 step "process uid inside the container: $uid"
 [ "$uid" != 0 ] || { echo "runs as root" >&2; exit 1; }
+health="$("${ce[@]}" image inspect --format '{{json .Config.Healthcheck}}' "$image")"
+step "image HEALTHCHECK: $health"
+grep -q 'SERVER_PORT' <<<"$health" || { echo "no HEALTHCHECK following SERVER_PORT" >&2; exit 1; }
 if [[ "$(basename "$engine")" == podman* ]]; then
-  "${ce[@]}" healthcheck run "$name" && step "HEALTHCHECK on port $port: healthy"
+  "${ce[@]}" healthcheck run "$name"
+  step "HEALTHCHECK run on port $port: healthy"
 fi
 
 auth=(-H "Authorization: Bearer $key")
