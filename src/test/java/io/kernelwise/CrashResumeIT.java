@@ -125,7 +125,8 @@ class CrashResumeIT {
             .redirectOutput(dataDir.resolve(name + ".log").toFile());
     Process p = pb.start();
     processes.add(p);
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    // a bound, not a timing assumption: on a loaded machine the jar takes minutes to start
+    long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
     while (System.nanoTime() < deadline) {
       assertThat(p.isAlive()).as("service " + name + " alive, see " + name + ".log").isTrue();
       try {
