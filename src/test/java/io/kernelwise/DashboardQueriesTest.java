@@ -88,13 +88,12 @@ class DashboardQueriesTest {
     HttpJson api = new HttpJson("http://127.0.0.1:" + port);
 
     String dataset =
-        HttpJson.json(
-                api.multipart(
-                    "/api/v1/datasets",
-                    Map.of("name", "colours"),
-                    "file",
-                    Map.of("colours.zip", GeneratedImages.zip(SIDE, 100, 1))),
-                201)
+        api.multipart(
+                "/api/v1/datasets",
+                Map.of("name", "colours"),
+                "file",
+                Map.of("colours.zip", GeneratedImages.zip(SIDE, 100, 1)))
+            .json(201)
             .get("id")
             .asString();
     String arch =
@@ -103,7 +102,7 @@ class DashboardQueriesTest {
     String running = submit(api, arch, dataset, 200); // trains while the training panels are asked
 
     awaitState(api, served, "SUCCEEDED", Duration.ofMinutes(3));
-    String modelId = api.get("/api/v1/jobs/" + served).get("modelId").asString();
+    String modelId = api.getJson("/api/v1/jobs/" + served).get("modelId").asString();
     awaitState(api, running, "RUNNING", Duration.ofMinutes(1));
 
     // Inference traffic from a few clients, so latency and batch histograms move.
@@ -115,12 +114,11 @@ class DashboardQueriesTest {
           () -> {
             SplittableRandom rng = new SplittableRandom(seed);
             while (!stop.get()) {
-              HttpJson.expect(
-                  api.post(
+              api.post(
                       "/api/v1/models/" + modelId + "/predict",
                       "image/png",
-                      GeneratedImages.png(SIDE, rng.nextInt(3), rng)),
-                  200);
+                      GeneratedImages.png(SIDE, rng.nextInt(3), rng))
+                  .expect(200);
             }
             return null;
           });
@@ -185,7 +183,7 @@ class DashboardQueriesTest {
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      JsonNode j = api.get("/api/v1/jobs/" + job);
+      JsonNode j = api.getJson("/api/v1/jobs/" + job);
       if (j.get("state").asString().equals(state)) {
         return;
       }

@@ -88,17 +88,16 @@ class ScaleOutIT {
 
     // A worker answers its probes and metrics, not the API.
     HttpJson worker1 = new HttpJson("http://127.0.0.1:" + ports.get("w1"));
-    assertThat(worker1.getBytes("/api/v1/jobs").statusCode()).isEqualTo(404);
-    assertThat(worker1.getBytes("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    assertThat(worker1.get("/api/v1/jobs").status()).isEqualTo(404);
+    assertThat(worker1.get("/actuator/health/liveness").status()).isEqualTo(200);
 
     String dataset =
-        HttpJson.json(
-                api.multipart(
-                    "/api/v1/datasets",
-                    Map.of("name", "colours"),
-                    "file",
-                    Map.of("colours.zip", GeneratedImages.zip(SIDE, 160, 11))),
-                201)
+        api.multipart(
+                "/api/v1/datasets",
+                Map.of("name", "colours"),
+                "file",
+                Map.of("colours.zip", GeneratedImages.zip(SIDE, 160, 11)))
+            .json(201)
             .get("id")
             .asString();
     assertThat(shared.resolve("datasets").resolve(dataset)).isDirectory();
@@ -139,8 +138,8 @@ class ScaleOutIT {
     while (drained == null) {
       assertThat(System.nanoTime()).as("a job mid-epoch to drain").isLessThan(deadline);
       for (String id : jobs) {
-        JsonNode job = api.get("/api/v1/jobs/" + id);
-        int done = api.get("/api/v1/jobs/" + id + "/metrics").get("epochs").size();
+        JsonNode job = api.getJson("/api/v1/jobs/" + id);
+        int done = api.getJson("/api/v1/jobs/" + id + "/metrics").get("epochs").size();
         if (job.get("state").asString().equals("RUNNING")
             && done >= 1
             && done < EPOCHS
@@ -157,47 +156,46 @@ class ScaleOutIT {
     assertThat(draining).as("job %s runs on a new worker, not %s", drained, drainedBy).isNotNull();
     draining.destroy(); // SIGTERM
     assertThat(draining.waitFor(90, TimeUnit.SECONDS)).as("drained worker exits").isTrue();
-    assertThat(api.get("/api/v1/jobs/" + drained).get("state").asString())
+    assertThat(api.getJson("/api/v1/jobs/" + drained).get("state").asString())
         .as("a drained job goes back to the queue, or was already taken by the other worker")
         .isIn("QUEUED", "RUNNING");
 
     deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
-    while (!jobs.stream().allMatch(id -> isFinal(api.get("/api/v1/jobs/" + id)))) {
+    while (!jobs.stream().allMatch(id -> isFinal(api.getJson("/api/v1/jobs/" + id)))) {
       assertThat(System.nanoTime()).as("every job finished in time").isLessThan(deadline);
       Thread.sleep(250);
     }
 
     for (String id : jobs) {
-      JsonNode job = api.get("/api/v1/jobs/" + id);
+      JsonNode job = api.getJson("/api/v1/jobs/" + id);
       assertThat(job.get("state").asString())
           .as("state of " + id + ": " + job)
           .isEqualTo("SUCCEEDED");
       List<Integer> epochs = new ArrayList<>();
-      api.get("/api/v1/jobs/" + id + "/metrics")
+      api.getJson("/api/v1/jobs/" + id + "/metrics")
           .get("epochs")
           .forEach(e -> epochs.add(e.get("epoch").asInt()));
       assertThat(epochs).as("one metrics row per epoch of " + id).containsExactly(1, 2, 3);
       assertNoOverlappingAttempts(id, sse(id));
     }
-    JsonNode resumed = api.get("/api/v1/jobs/" + killed);
+    JsonNode resumed = api.getJson("/api/v1/jobs/" + killed);
     assertThat(resumed.get("attempts").asInt()).isGreaterThanOrEqualTo(2);
     if (!killed.equals(drained)) {
       assertThat(resumed.get("resumedFromEpoch").asInt()).isEqualTo(killedAfter);
     }
-    JsonNode drainedJob = api.get("/api/v1/jobs/" + drained);
+    JsonNode drainedJob = api.getJson("/api/v1/jobs/" + drained);
     assertThat(drainedJob.get("resumedFromEpoch").asInt()).isGreaterThanOrEqualTo(drainedAfter);
     assertThat(sse(drained).toString()).contains("interrupted by shutdown of " + drainedBy);
 
     // The API instance serves a model trained by a worker, from the shared store.
-    String modelId = api.get("/api/v1/jobs/" + jobs.get(2)).get("modelId").asString();
+    String modelId = api.getJson("/api/v1/jobs/" + jobs.get(2)).get("modelId").asString();
     assertThat(shared.resolve("models").resolve(modelId)).isDirectory();
     JsonNode prediction =
-        HttpJson.json(
-            api.post(
+        api.post(
                 "/api/v1/models/" + modelId + "/predict?topK=3",
                 "image/png",
-                GeneratedImages.png(SIDE, 2, new SplittableRandom(5))),
-            200);
+                GeneratedImages.png(SIDE, 2, new SplittableRandom(5)))
+            .json(200);
     assertThat(prediction.get("predictions")).hasSize(3);
     assertThat(root.resolve("api").resolve("jobs")).as("nothing trained on the API").doesNotExist();
   }
@@ -228,8 +226,8 @@ class ScaleOutIT {
   private int waitUntilMidEpoch(String jobId, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode job = api.get("/api/v1/jobs/" + jobId);
-      int done = api.get("/api/v1/jobs/" + jobId + "/metrics").get("epochs").size();
+      JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
+      int done = api.getJson("/api/v1/jobs/" + jobId + "/metrics").get("epochs").size();
       if (done >= 1 && done < EPOCHS && job.get("progress").asDouble() > (done + 0.25) / EPOCHS) {
         return done;
       }
