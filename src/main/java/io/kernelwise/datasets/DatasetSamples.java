@@ -145,7 +145,8 @@ final class DatasetSamples {
     int h = Math.max(1, height * MAX_SIDE / side);
     BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = small.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(image, 0, 0, w, h, null);
     g.dispose();
     return small;
