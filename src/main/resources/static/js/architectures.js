@@ -31,7 +31,10 @@ export function init() {
 
 export async function show() {
   await loadCatalog();
-  if (opened.kind === 'none' && presets?.length) open(presets[0], 'preset');
+  if (opened.kind === 'none' && presets?.length) {
+    open(presets[0], 'preset');
+    if (!performance.getEntriesByName('kw-ready').length) performance.mark('kw-ready'); // first screen usable
+  }
   updateActions();
 }
 

@@ -1,4 +1,6 @@
 // Charts through uPlot (the webjar): line charts that grow live, and scatters on log axes.
+import { fmt } from './ui.js';
+
 export const PALETTE = ['#0b5cad', '#c05a14', '#1d7a3a', '#8e2c8e', '#a4161a', '#006d77', '#6b4e00', '#444'];
 
 function uPlotLib() {
@@ -17,7 +19,7 @@ function width(container) {
  * series [{label, color, width, dash, points}]. Re-rendering with the same series only swaps the
  * data, so live charts do not flicker.
  */
-export function lineChart(container, { series, data, xLabel, yLabel, yRange, xLog }) {
+export function lineChart(container, { series, data, xLabel, yLabel, yRange, xLog, xRange }) {
   const key = JSON.stringify([series.map((s) => s.label), xLabel, yLabel, xLog]);
   const existing = charts.get(container);
   if (existing && existing.key === key) {
@@ -30,11 +32,11 @@ export function lineChart(container, { series, data, xLabel, yLabel, yRange, xLo
     width: width(container),
     height: 220,
     scales: {
-      x: { time: false, ...(xLog ? { distr: 3 } : {}) },
+      x: { time: false, ...(xLog ? { distr: 3 } : {}), ...(xRange ? { range: xRange } : {}) },
       y: yRange ? { range: yRange } : {},
     },
     axes: [
-      { label: xLabel, stroke: '#1b1f24', grid: { stroke: '#e3e7eb' } },
+      { label: xLabel, stroke: '#1b1f24', grid: { stroke: '#e3e7eb' }, values: (u, ticks) => ticks.map((t) => fmt.si(t)) },
       { label: yLabel, stroke: '#1b1f24', grid: { stroke: '#e3e7eb' }, size: 55 },
     ],
     series: [
@@ -68,6 +70,8 @@ export function scatterChart(container, { points, xLabel, yLabel }) {
     xLabel,
     yLabel,
     xLog: true,
+    // a decade either side is too much for nets a few percent apart: pad the points by half
+    xRange: (u, min, max) => [(min ?? 1) / 1.5, (max ?? 10) * 1.5],
     yRange: (u, min, max) => [Math.max(0, Math.min(min ?? 0, 1) - 0.05), Math.min(1, (max ?? 1) + 0.05)],
     data,
     series: points.map((p, i) => ({

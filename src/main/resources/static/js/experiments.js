@@ -9,6 +9,8 @@ let shown = false;
 let openId = null;
 let timer = null;
 let defaults = null;
+const datasetNames = new Map();
+let lastState = null;
 
 export function init() {
   $('#exp-form').addEventListener('submit', (e) => {
@@ -54,8 +56,9 @@ async function loadForm() {
     clear(select);
     datasets.items.filter((d) => d.available).forEach((d) => select.append(el('option', { value: d.id }, `${d.name} (${d.classes?.length ?? '?'} classes)`)));
     if (keep) select.value = keep;
+    showProblem($('#exp-form-load-problem'), null);
   } catch (e) {
-    showProblem($('#exp-form-problem'), e);
+    showProblem($('#exp-form-load-problem'), e);
   }
 }
 
@@ -96,6 +99,7 @@ async function loadList() {
 
 async function openExperiment(id) {
   clearTimeout(timer);
+  if (openId !== id) lastState = null;
   openId = id;
   $$('#exp-table tbody tr').forEach((r) => r.classList.toggle('selected', r.dataset.experiment === id));
   const detail = $('#exp-detail');
@@ -113,10 +117,19 @@ async function openExperiment(id) {
     return;
   }
   if (openId !== id) return;
+  if (!datasetNames.has(x.datasetId)) {
+    try {
+      datasetNames.set(x.datasetId, (await getJson(`api/v1/datasets/${encodeURIComponent(x.datasetId)}`)).name);
+    } catch (e) {
+      datasetNames.set(x.datasetId, x.datasetId); // deleted since: the id is all there is
+    }
+  }
+  if (lastState && lastState !== x.state) loadList(); // the list shows the end at once
+  lastState = x.state;
   $('#exp-title').textContent = x.name || `Experiment ${x.id}`;
   const done = x.architectures.reduce((s, a) => s + a.epochsDone, 0);
   const planned = x.architectures.reduce((s, a) => s + a.epochs, 0);
-  $('#exp-state').textContent = `${x.state} · ${done}/${planned} epochs · dataset ${x.datasetId} · device ${x.device}`;
+  $('#exp-state').textContent = `${x.state} · ${done}/${planned} epochs · dataset ${datasetNames.get(x.datasetId)} · device ${x.device}`;
   $('#exp-cancel').hidden = !(can('trainer') && x.state === 'RUNNING');
   const names = x.architectures.map((a) => a.name + (a.transform ? ` (${a.transform})` : ''));
 

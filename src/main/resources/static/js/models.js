@@ -53,12 +53,12 @@ async function loadModels() {
   }
   const body = clear($('#model-table tbody'));
   for (const m of models) {
-    const metrics = Object.entries(m.metrics || {})
-      .map(([k, v]) => `${k} ${/accuracy/i.test(k) ? fmt.pct(v) : fmt.num(v)}`).join(', ');
+    const metrics = Object.entries(m.metrics || {}).sort(([a], [b]) => rank(a) - rank(b))
+      .map(([k, v]) => el('span', { class: 'metric' }, `${k} `, el('strong', { text: /accuracy/i.test(k) ? fmt.pct(v) : fmt.si(v) })));
     body.append(el('tr', { class: selected?.id === m.id ? 'selected' : '', dataset: { model: m.id } },
       el('td', {}, m.name, el('br'), el('small', { class: 'mono', text: m.id })),
       el('td', { class: 'num', text: m.classes.length }),
-      el('td', { text: metrics }),
+      el('td', { class: 'metrics' }, metrics),
       el('td', { class: 'num', text: fmt.bytes(m.artifactBytes) }),
       el('td', { class: 'actions' },
         el('button', { type: 'button', onclick: () => pick(m) }, 'Classify'),
@@ -66,6 +66,12 @@ async function loadModels() {
         can('admin') ? el('button', { type: 'button', class: 'danger', onclick: (e) => busy(e.target, $('#model-table-problem'), () => remove(m)) }, 'Delete') : null)));
   }
   if (!models.length) body.append(el('tr', {}, el('td', { colspan: '5', class: 'hint', text: 'no models yet: train a job to get one' })));
+}
+
+/** Accuracies first: what people compare models by. */
+function rank(key) {
+  const order = ['testAccuracy', 'valAccuracy', 'trainAccuracy', 'valLoss', 'trainLoss'];
+  return order.includes(key) ? order.indexOf(key) : order.length;
 }
 
 function pick(m) {

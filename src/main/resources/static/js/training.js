@@ -48,7 +48,7 @@ export function hide() {
 }
 
 async function loadForm() {
-  const problem = $('#job-form-problem');
+  const problem = $('#job-form-load-problem');
   try {
     if (!defaults) {
       defaults = await getJson('api/v1/dashboard/job-defaults');
@@ -71,6 +71,7 @@ async function loadForm() {
       presets.map((p) => el('option', { value: `preset:${p.name}`, dataset: { spec: JSON.stringify(p.spec) } },
         `${p.name} (${fmt.si(p.analysis.parameters.trainable)} params)`))));
     if (keep && $$('option', select).some((o) => o.value === keep)) select.value = keep;
+    showProblem(problem, null);
   } catch (e) {
     showProblem(problem, e);
   }
@@ -170,7 +171,7 @@ async function loadQueue() {
       busyQueue ||= !TERMINAL.has(j.state);
       body.append(el('tr', { class: watching?.id === j.id ? 'selected' : '', dataset: { job: j.id, state: j.state } },
         el('td', { class: 'mono', text: j.id.slice(0, 12) }),
-        el('td', { text: `${j.architectureName || j.architectureId || 'inline'} · ${j.datasetId}` }),
+        el('td', { text: `${j.architectureName || j.architectureId || 'inline'} · ${datasets.find((d) => d.id === j.datasetId)?.name || j.datasetId}` }),
         el('td', {}, stateBadge(j.state)),
         el('td', { class: 'num', text: j.queuePosition ?? '' }),
         el('td', {}, el('progress', { max: '1', value: String(j.progress), 'aria-label': `progress of ${j.id}` }),
@@ -213,6 +214,7 @@ async function watch(id) {
     if (watching === w) {
       w.job = await getJson(`api/v1/jobs/${encodeURIComponent(id)}`);
       renderJob(w);
+      if (shown) loadQueue(); // the queue shows the end at once, not at its next poll
     }
   } catch (e) {
     if (watching === w) showProblem($('#job-detail-problem'), e);
@@ -260,7 +262,8 @@ function scheduleRender(w) {
 
 function renderJob(w) {
   const j = w.job;
-  $('#job-detail-title').textContent = `Job ${j.id.slice(0, 12)}: ${j.architectureName || j.architectureId || 'inline architecture'} on ${j.datasetId}`;
+  const dataset = datasets.find((d) => d.id === j.datasetId)?.name || j.datasetId;
+  $('#job-detail-title').textContent = `Job ${j.id.slice(0, 12)}: ${j.architectureName || j.architectureId || 'inline architecture'} on ${dataset}`;
   const bits = [`${j.state}`, `epoch ${j.epoch}/${j.epochs}`, fmt.pct(j.progress)];
   if (j.queuePosition) bits.push(`position ${j.queuePosition} in the queue`);
   if (j.testAccuracy !== null && j.testAccuracy !== undefined) bits.push(`test accuracy ${fmt.pct(j.testAccuracy)}`);
@@ -309,9 +312,9 @@ function renderCharts() {
 async function loadDatasets() {
   try {
     datasets = (await getJson('api/v1/datasets?size=100')).items;
-    showProblem($('#dataset-form-problem'), null);
+    showProblem($('#dataset-table-problem'), null);
   } catch (e) {
-    showProblem($('#dataset-form-problem'), e);
+    showProblem($('#dataset-table-problem'), e);
     return;
   }
   const body = $('#dataset-table tbody');
@@ -327,7 +330,7 @@ async function loadDatasets() {
       el('td', { class: 'actions' },
         el('button', { type: 'button', class: 'secondary', onclick: () => showDataset(d.id) }, 'Show'),
         can('trainer') && !d.builtin && d.state !== 'INGESTING'
-          ? el('button', { type: 'button', class: 'danger', onclick: (e) => busy(e.target, $('#dataset-form-problem'), () => removeDataset(d.id)) }, 'Delete')
+          ? el('button', { type: 'button', class: 'danger', onclick: (e) => busy(e.target, $('#dataset-table-problem'), () => removeDataset(d.id)) }, 'Delete')
           : null)));
   }
   const select = $('#job-dataset');
