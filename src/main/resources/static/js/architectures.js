@@ -43,8 +43,12 @@ export function sessionChanged() { updateActions(); }
 async function loadCatalog() {
   const problem = $('#catalog-problem');
   try {
-    if (!presets) presets = await getJson('api/v1/architectures/presets');
-    stored = (await getJson('api/v1/architectures?size=100')).items;
+    const [p, s] = await Promise.all([
+      presets || getJson('api/v1/architectures/presets'),
+      getJson('api/v1/architectures?size=100'),
+    ]);
+    presets = p;
+    stored = s.items;
     showProblem(problem, null);
   } catch (e) {
     showProblem(problem, e);
@@ -114,6 +118,7 @@ async function analyze() {
   } catch (e) {
     const at = /position (\d+)/.exec(e.message);
     status(`not JSON${at ? ` (line ${lineOf(text, Number(at[1]))})` : ''}: ${e.message}`, 'bad');
+    $('#layer-table').classList.add('stale');
     showProblem($('#spec-errors'), null);
     return;
   }
@@ -127,7 +132,8 @@ async function analyze() {
     renderAnalysis(res.analysis);
   } catch (e) {
     if (e.name === 'AbortError' || seq !== analyzeSeq) return;
-    status(`not valid: ${e.detail || e.message}`, 'bad');
+    status('not valid: the table below still shows the last valid spec', 'bad');
+    $('#layer-table').classList.add('stale');
     renderSpecErrors(e, text);
   }
 }
@@ -182,6 +188,7 @@ function select([start, end]) {
 }
 
 function renderAnalysis(a) {
+  $('#layer-table').classList.remove('stale');
   const totals = $('#arch-totals');
   clear(totals);
   const rows = [

@@ -22,7 +22,7 @@ export function applyRoles(root = document) {
 export async function refreshSession() {
   try {
     const me = await getJson('api/v1/keys/me');
-    Object.assign(session, { role: me.role, name: me.name, prefix: me.prefix, securityEnabled: me.securityEnabled !== false });
+    Object.assign(session, { role: String(me.role).toLowerCase(), name: me.name, prefix: me.prefix, securityEnabled: me.securityEnabled !== false });
   } catch (e) {
     if (e.status === 404) Object.assign(session, { role: 'admin', name: null, securityEnabled: false });
     else if (e.status === 401 || e.status === 403) Object.assign(session, { role: null, name: null, securityEnabled: true });
