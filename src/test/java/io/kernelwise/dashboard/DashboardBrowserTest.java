@@ -196,11 +196,13 @@ class DashboardBrowserTest {
 
     assertThat(PageLoad.consoleProblems(browser)).as("script errors or CSP violations").isEmpty();
 
-    // what a new visitor gets from a warmed-up service
-    browser.driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
-    browser.driver.get("http://127.0.0.1:" + port + "/");
-    browser.await("the first preset's layer table", d -> rows("#layer-table tbody tr") > 5);
-    PageLoad.record(browser, LOAD, "load with an empty cache, warm server");
+    // what a new visitor gets from a warmed-up service: five loads with an empty cache
+    for (int i = 1; i <= 5; i++) {
+      browser.driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
+      browser.driver.get("http://127.0.0.1:" + port + "/");
+      browser.await("the first preset's layer table", d -> rows("#layer-table tbody tr") > 5);
+      PageLoad.record(browser, LOAD, "load " + i + " with an empty cache, warm server");
+    }
   }
 
   private WebElement presetButton(String name) {
