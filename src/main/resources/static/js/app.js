@@ -39,7 +39,8 @@ function renderWho() {
     who.textContent = 'security is off: everything is allowed';
     banner('');
   } else if (session.role) {
-    who.textContent = `${session.name ? `${session.name}: ` : ''}${session.role}`;
+    who.textContent = `${session.role}${session.name ? ` · ${session.name}` : ''}`;
+    who.title = who.textContent;
     banner('');
   } else if (session.error) {
     who.textContent = '';
