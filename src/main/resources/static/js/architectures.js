@@ -266,8 +266,8 @@ function renderVariants(res) {
   clear(body);
   const first = res.variants[0]?.comparison;
   head.append(el('tr', {}, el('th', { scope: 'col', text: '' }),
-    el('th', { scope: 'col', text: `${res.baseName} (base)` }),
-    res.variants.map((v) => el('th', { scope: 'col', text: `${v.architecture.name}` }))));
+    el('th', { scope: 'col', class: 'num', text: `${res.baseName} (base)` }),
+    res.variants.map((v) => el('th', { scope: 'col', class: 'num', text: `${v.architecture.name}` }))));
   const row = (label, base, each) => body.append(el('tr', {}, el('th', { scope: 'row', text: label }),
     el('td', { class: 'num', text: base }), res.variants.map((v) => el('td', { class: 'num', text: each(v.comparison, v) }))));
   row('Transform', '', (c, v) => v.transform);
@@ -278,8 +278,8 @@ function renderVariants(res) {
   row('Receptive field', fmt.shape(first?.baseReceptiveField), (c) => fmt.shape(c.receptiveField));
   row('Layers rewritten', '', (c) => (c.changedLayers ? String(c.changedLayers) : '0 (did not apply)'));
   body.append(el('tr', {}, el('th', { scope: 'row', text: 'Open' }),
-    el('td', {}, el('button', { type: 'button', class: 'secondary', onclick: () => openStored(res.baseId) }, 'base')),
-    res.variants.map((v) => el('td', {}, el('button', {
+    el('td', { class: 'num' }, el('button', { type: 'button', class: 'secondary', onclick: () => openStored(res.baseId) }, 'base')),
+    res.variants.map((v) => el('td', { class: 'num' }, el('button', {
       type: 'button', class: 'secondary', onclick: () => open(v.architecture, 'stored'),
     }, 'open')))));
   table.hidden = false;
