@@ -86,6 +86,7 @@ function init() {
   });
   Object.values(screens).forEach((s) => s.init());
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+  if (!location.hash || location.hash === '#architectures') architectures.prefetch();
   refreshSession(); // then shows the screen named by the hash
 }
 

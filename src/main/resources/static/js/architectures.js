@@ -40,13 +40,27 @@ export async function show() {
 
 export function sessionChanged() { updateActions(); }
 
+let early = null;
+
+/** Starts reading the catalog while the page still asks who the key belongs to. */
+export function prefetch() {
+  early = fetchCatalog();
+  early.catch(() => {}); // a refused prefetch is read again once the key is known
+}
+
+function fetchCatalog() {
+  return Promise.all([
+    presets || getJson('api/v1/architectures/presets'),
+    getJson('api/v1/architectures?size=100'),
+  ]);
+}
+
 async function loadCatalog() {
   const problem = $('#catalog-problem');
   try {
-    const [p, s] = await Promise.all([
-      presets || getJson('api/v1/architectures/presets'),
-      getJson('api/v1/architectures?size=100'),
-    ]);
+    const pending = early;
+    early = null;
+    const [p, s] = await (pending ? pending.catch(fetchCatalog) : fetchCatalog());
     presets = p;
     stored = s.items;
     showProblem(problem, null);
