@@ -15,10 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in a real headless Chromium against the real service: analyse a preset, see a layer
@@ -43,6 +45,11 @@ class DashboardBrowserTest {
   }
 
   @LocalServerPort int port;
+
+  /** The bootstrap admin key of the test configuration; empty where security is off. */
+  @Value("${kernelwise.security.admin-key:}")
+  String adminKey;
+
   Browser browser;
 
   @BeforeEach
@@ -77,6 +84,10 @@ class DashboardBrowserTest {
 
     Files.deleteIfExists(LOAD);
     browser.driver.get("http://127.0.0.1:" + port + "/");
+    if (securityOn()) {
+      browser.await("asked for a key", d -> text("#banner").contains("API key"));
+      useKey(adminKey, "admin");
+    }
     browser.await("the first preset's layer table", d -> rows("#layer-table tbody tr") > 5);
     Map<String, Object> first =
         PageLoad.record(browser, LOAD, "first load: empty cache, cold server");
@@ -159,6 +170,16 @@ class DashboardBrowserTest {
     assertThat(browser.all("#chart-loss canvas")).isNotEmpty();
     assertThat(rows("#epoch-table tbody tr")).isEqualTo(1);
     browser.screenshot("training");
+    // the form's defaults are what the service applied to everything the form left alone
+    String jobId = browser.find("#job-table tbody tr[data-job]").getAttribute("data-job");
+    JsonNode applied = api().getJson("/api/v1/jobs/" + jobId).get("hyperparameters");
+    JsonNode defaults = api().getJson("/api/v1/dashboard/job-defaults").get("hyperparameters");
+    assertThat(applied.get("epochs").asInt()).isEqualTo(1);
+    assertThat(applied.get("batchSize").asInt()).isEqualTo(16);
+    for (String field :
+        List.of("optimizer", "schedule", "augmentation", "validationSplit", "seed")) {
+      assertThat(applied.get(field)).as(field).isEqualTo(defaults.get(field));
+    }
 
     // Models: classify a picked image
     browser.click("#tab-models");
@@ -202,6 +223,62 @@ class DashboardBrowserTest {
       browser.driver.get("http://127.0.0.1:" + port + "/");
       browser.await("the first preset's layer table", d -> rows("#layer-table tbody tr") > 5);
       PageLoad.record(browser, LOAD, "load " + i + " with an empty cache, warm server");
+    }
+  }
+
+  @Test
+  void aReaderSeesNoButtonItCannotUse() {
+    assumeTrue(securityOn(), "security is off in this configuration");
+    String key =
+        api()
+            .postJson("/api/v1/keys", "{\"name\":\"dashboard-reader\",\"role\":\"reader\"}", 201)
+            .get("key")
+            .asString();
+    browser.driver.get("http://127.0.0.1:" + port + "/");
+    browser.await("asked for a key", d -> text("#banner").contains("API key"));
+    assertThat(browser.find("#arch-save").isDisplayed()).isFalse();
+
+    useKey("kw-not-a-key-of-this-service-0123456789", null);
+    browser.await("a refused key said so", d -> text("#banner").contains("refused"));
+    browser.click("#key-forget");
+    useKey(key, "reader");
+    browser.await("presets readable", d -> rows("#layer-table tbody tr") > 5);
+    for (String hidden : List.of("#arch-save", "#arch-delete", "#variants-form")) {
+      assertThat(browser.find(hidden).isDisplayed()).as(hidden).isFalse();
+    }
+    browser.click("#tab-training");
+    browser.visible("#job-form-readonly");
+    for (String hidden : List.of("#job-form", "#dataset-form")) {
+      assertThat(browser.find(hidden).isDisplayed()).as(hidden).isFalse();
+    }
+    browser.await("datasets readable", d -> rows("#dataset-table tbody tr") >= 3);
+    browser.screenshot("reader");
+    browser.click("#tab-experiments");
+    assertThat(browser.find("#exp-form").isDisplayed()).isFalse();
+    browser.click("#tab-models");
+    assertThat(browser.find("#import-form").isDisplayed()).isFalse();
+    assertThat(browser.all("#model-table button.danger")).as("no Delete for a reader").isEmpty();
+  }
+
+  private Api api() {
+    return new Api(port, adminKey);
+  }
+
+  /** The test configuration has a bootstrap admin key, and the service has keys (not a 404). */
+  private boolean securityOn() {
+    if (adminKey.isEmpty()) {
+      return false;
+    }
+    var me = api().get("/api/v1/keys/me");
+    return me.statusCode() == 200 && me.body().contains("\"securityEnabled\":true");
+  }
+
+  /** Pastes a key into the page's key form; waits for the role it should show, if any. */
+  private void useKey(String key, String role) {
+    browser.visible("#key-input").sendKeys(key);
+    browser.find("#key-form button[type=submit]").click();
+    if (role != null) {
+      browser.await("role " + role, d -> text("#who").contains(role));
     }
   }
 

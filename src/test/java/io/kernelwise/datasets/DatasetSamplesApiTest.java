@@ -18,6 +18,7 @@ import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,6 +45,11 @@ class DatasetSamplesApiTest {
   }
 
   @LocalServerPort int port;
+
+  /** Sent where the test configuration has security on (its bootstrap admin key). */
+  @Value("${kernelwise.security.admin-key:}")
+  String adminKey;
+
   private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.builder().build();
 
@@ -140,7 +146,7 @@ class DatasetSamplesApiTest {
     body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/datasets"))
+            authorized(URI.create("http://127.0.0.1:" + port + "/api/v1/datasets"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build(),
@@ -162,8 +168,13 @@ class DatasetSamplesApiTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        authorized(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder authorized(URI uri) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+    return adminKey.isEmpty() ? b : b.header("Authorization", "Bearer " + adminKey);
   }
 
   private JsonNode json(HttpResponse<String> r, int status) {
