@@ -34,7 +34,7 @@ export const fmt = {
     if (a >= 1e9) return `${(n / 1e9).toPrecision(3)}G`;
     if (a >= 1e6) return `${(n / 1e6).toPrecision(3)}M`;
     if (a >= 1e3) return `${(n / 1e3).toPrecision(3)}k`;
-    return a >= 10 || a === 0 || Number.isInteger(n) ? String(Math.round(n * 100) / 100) : n.toPrecision(3);
+    return a >= 10 || a === 0 || Number.isInteger(n) ? String(Math.round(n * 100) / 100) : String(Number(n.toPrecision(3)));
   },
   pct: (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)}%`),
   num: (x, d = 3) => (x === null || x === undefined ? '–' : Number(x).toFixed(d)),
