@@ -2,6 +2,7 @@ package io.kernelwise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.security.TestKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -115,7 +116,14 @@ final class HttpJson {
 
   private HttpResponse<byte[]> send(HttpRequest request) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      // security is on in tests too: every call carries the test configuration's admin key
+      HttpRequest withKey =
+          request.headers().firstValue("Authorization").isPresent()
+              ? request
+              : HttpRequest.newBuilder(request, (name, value) -> true)
+                  .header("Authorization", TestKeys.BEARER)
+                  .build();
+      return http.send(withKey, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
