@@ -14,9 +14,12 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  * no key's secret shows in any other response, the log or the database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class) // from before the context starts: the whole log
 class SecurityJourneyTest {
   @TempDir static Path dataDir;
 
@@ -36,7 +40,6 @@ class SecurityJourneyTest {
   static void properties(DynamicPropertyRegistry registry) {
     registry.add("kernelwise.data-dir", () -> dataDir.toString());
     registry.add("kernelwise.security.admin-key", () -> ""); // no configured key: generate one
-    registry.add("logging.file.name", () -> dataDir.resolve("kernelwise.log").toString());
     registry.add("kernelwise.training.poll-interval", () -> "200ms");
   }
 
@@ -58,7 +61,7 @@ class SecurityJourneyTest {
   }
 
   @Test
-  void bootstrapFileTrainerKeyTrainPredictRevokeExpire() throws Exception {
+  void bootstrapFileTrainerKeyTrainPredictRevokeExpire(CapturedOutput output) throws Exception {
     Path file = dataDir.resolve("admin.key");
     assertThat(Files.getPosixFilePermissions(file))
         .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -187,7 +190,8 @@ class SecurityJourneyTest {
       String database = String.join("\n", jdbc.sql("SCRIPT").query(String.class).list());
       assertThat(database).as("database").doesNotContain(secret);
     }
-    String log = Files.readString(dataDir.resolve("kernelwise.log"));
+    String log = output.getAll();
+    assertThat(log).contains("Started"); // the capture did see the start-up
     assertThat(log).doesNotContain(trainer).doesNotContain(shortLived);
     // the generated admin key is printed once, on purpose, with how to use it
     assertThat(log.split(admin, -1)).hasSize(2);
