@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,11 +33,17 @@ class Bootstrap implements ApplicationRunner {
   private final SecurityProperties security;
   private final KernelwiseProperties kernelwise;
   private final ApiKeys keys;
+  private final Environment environment;
 
-  Bootstrap(SecurityProperties security, KernelwiseProperties kernelwise, ApiKeys keys) {
+  Bootstrap(
+      SecurityProperties security,
+      KernelwiseProperties kernelwise,
+      ApiKeys keys,
+      Environment environment) {
     this.security = security;
     this.kernelwise = kernelwise;
     this.keys = keys;
+    this.environment = environment;
   }
 
   @Override
@@ -96,12 +103,14 @@ class Bootstrap implements ApplicationRunner {
 
         Use it as a bearer token, e.g.
             KEY=$(cat {})
-            curl -H "Authorization: Bearer $KEY" http://localhost:8080/api/v1/keys/me
+            curl -H "Authorization: Bearer $KEY" http://localhost:{}/api/v1/keys/me
         and create keys with less power for daily use (POST /api/v1/keys).
         ************************************************************************************""",
         file,
         key,
-        file);
+        file,
+        environment.getProperty(
+            "local.server.port", environment.getProperty("server.port", "8080")));
   }
 
   /** Written to a temporary file created 0600, then moved into place: never briefly readable. */
