@@ -69,6 +69,7 @@ class AccessMatrixTest {
       {"GET /api/v1/keys/me", "reader"},
       {"POST /api/v1/keys/me/event-tokens", "reader"},
       {"GET /api/v1/audit", "admin"},
+      {"GET /api/v1/dashboard/job-defaults", "reader"},
       // Open Inference Protocol v2
       {"GET /v2", "reader"},
       {"GET /v2/health/live", "open"},
