@@ -41,7 +41,8 @@ import tools.jackson.databind.JsonNode;
  * events and serves the trained model.
  */
 class ScaleOutIT {
-  static final String KEY = "scale-out-it-admin-key-0123456789abcdef0123";
+  // the key the one HTTP helper sends by default; the packaged jar gets it as its bootstrap key
+  static final String KEY = io.kernelwise.security.TestKeys.ADMIN;
   static final int SIDE = 32;
   static final int EPOCHS = 3;
 
