@@ -277,7 +277,14 @@ class DatasetService implements DatasetTensors, DisposableBean {
     }
     CacheManifest m =
         builtin.isPresent() ? TensorCache.manifest(root.resolve(id)) : readyRecord(id).manifest();
-    return new DatasetShape(id, List.copyOf(m.classes()), m.channels(), m.height(), m.width());
+    return new DatasetShape(
+        id,
+        List.copyOf(m.classes()),
+        m.channels(),
+        m.height(),
+        m.width(),
+        m.trainCount(),
+        m.hasTest());
   }
 
   private LoadedDataset loadUpload(String id) {
