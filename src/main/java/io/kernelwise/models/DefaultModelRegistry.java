@@ -59,6 +59,9 @@ public class DefaultModelRegistry implements ModelRegistry {
   @Override
   public String register(NewModel model) {
     validate(model);
+    if (model.jobId() != null) {
+      repository.idsOfJob(model.jobId()).forEach(this::discard);
+    }
     String id = newId();
     Instant now = clock.instant();
     Path staging = store.stage();
@@ -122,6 +125,14 @@ public class DefaultModelRegistry implements ModelRegistry {
               + " of this replica; retry shortly");
     }
     return store.directory(id);
+  }
+
+  @Override
+  public void discard(String id) {
+    if (repository.delete(id)) {
+      events.publishEvent(new ModelDeleted(id));
+    }
+    store.delete(id);
   }
 
   public void delete(String id) {

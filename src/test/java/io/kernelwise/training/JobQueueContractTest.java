@@ -64,21 +64,24 @@ abstract class JobQueueContractTest {
     queues.forEach(TrainingQueue::stop);
   }
 
+  JobRunner runner(TrainingEngine engine, FakeRegistry registry) {
+    return new JobRunner(
+        store,
+        events,
+        engine,
+        new FakeDatasets(),
+        new FakeCatalog(),
+        registry,
+        d -> Device.cpu(),
+        new TrainingMetrics(new SimpleMeterRegistry(), store, CLOCK),
+        JSON,
+        dataDir,
+        Duration.ofMillis(100),
+        CLOCK);
+  }
+
   TrainingQueue queue(String name, Duration heartbeat) {
-    JobRunner runner =
-        new JobRunner(
-            store,
-            events,
-            engine,
-            new FakeDatasets(),
-            new FakeCatalog(),
-            registry,
-            d -> Device.cpu(),
-            new TrainingMetrics(new SimpleMeterRegistry(), store, CLOCK),
-            JSON,
-            dataDir,
-            Duration.ofMillis(100),
-            CLOCK);
+    JobRunner runner = runner(engine, registry);
     TrainingQueue q =
         new TrainingQueue(
             dataSource(), runner, store, events, name, 1, heartbeat, Duration.ofMillis(100), CLOCK);
@@ -256,6 +259,84 @@ abstract class JobQueueContractTest {
     List<JobEvent> rest = store.events(job.id(), first.get(2).seq(), 10);
     assertThat(rest).hasSize(2);
     assertThat(rest.get(1).dataJson()).contains("\"i\":4");
+  }
+
+  // ---- one state machine, fenced ends ---------------------------------------------------------
+
+  @Test
+  void startAttemptNeverMovesARunningJobToRunning() {
+    Job job = newJob(2);
+    store.insert(job);
+    Instant now = CLOCK.instant();
+    assertThat(store.startAttempt(job.id(), "w1", now)).contains(1);
+    assertThat(store.startAttempt(job.id(), "w2", now)).isEmpty(); // RUNNING -> RUNNING
+    assertThat(job(job.id()).attempts()).isEqualTo(1);
+    assertThat(job(job.id()).worker()).isEqualTo("w1");
+  }
+
+  /** A job executed again while still RUNNING goes back through QUEUED, visibly. */
+  @Test
+  void aJobExecutedAgainWhileStillRunningIsRequeuedBeforeItsNewAttempt() {
+    Job job = newJob(2);
+    store.insert(job);
+    events.state(job.id(), JobState.QUEUED, null, java.util.Map.of());
+    store.startAttempt(job.id(), "crashed", CLOCK.instant());
+    events.state(job.id(), JobState.RUNNING, null, java.util.Map.of());
+
+    runner(engine, registry).run(job.id(), "w", () -> false);
+
+    assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(job(job.id()).attempts()).isEqualTo(2);
+    assertThat(eventData(job.id(), "state"))
+        .extracting(n -> n.get("state").asString())
+        .containsExactly("QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED");
+  }
+
+  /** Revived elsewhere after its last step: the stale run neither registers nor ends the job. */
+  @Test
+  void aRunSupersededAfterItsLastStepRegistersNoModelAndLeavesTheJobToTheNewAttempt() {
+    Job job = newJob(1);
+    store.insert(job);
+    TrainingEngine revivedAtTheEnd =
+        (request, listener) -> {
+          TrainingResult r = engine.train(request, listener);
+          supersede(request.jobId());
+          return r;
+        };
+    runner(revivedAtTheEnd, registry).run(job.id(), "stale", () -> false);
+
+    Job after = job(job.id());
+    assertThat(after.state()).isEqualTo(JobState.RUNNING);
+    assertThat(after.modelId()).isNull();
+    assertThat(registry.registered).isEmpty();
+  }
+
+  /** Superseded between registration and the fenced finish: the model is discarded. */
+  @Test
+  void aRunSupersededWhileRegisteringDiscardsItsModel() {
+    Job job = newJob(1);
+    store.insert(job);
+    FakeRegistry supersedingRegistry =
+        new FakeRegistry() {
+          @Override
+          public String register(io.kernelwise.models.NewModel model) {
+            String id = super.register(model);
+            supersede(model.jobId());
+            return id;
+          }
+        };
+    runner(engine, supersedingRegistry).run(job.id(), "stale", () -> false);
+
+    Job after = job(job.id());
+    assertThat(after.state()).isEqualTo(JobState.RUNNING);
+    assertThat(after.modelId()).isNull();
+    assertThat(supersedingRegistry.registered).hasSize(1);
+    assertThat(supersedingRegistry.discarded).containsExactly("m-1");
+  }
+
+  /** What a revival elsewhere does to the row this run is fenced on. */
+  private void supersede(String jobId) {
+    jdbc.sql("update jobs set attempts = attempts + 1 where id = ?").param(jobId).update();
   }
 
   // ---- queue --------------------------------------------------------------------------------

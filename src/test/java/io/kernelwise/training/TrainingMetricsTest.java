@@ -75,6 +75,11 @@ class TrainingMetricsTest {
     }
 
     @Override
+    public boolean finish(String id, int attempt, JobState to, Instant now, Outcome outcome) {
+      return false;
+    }
+
+    @Override
     public Optional<Integer> startAttempt(String id, String worker, Instant now) {
       return Optional.empty();
     }
