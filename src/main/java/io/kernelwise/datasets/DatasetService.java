@@ -398,20 +398,37 @@ class DatasetService implements DatasetTensors, DisposableBean {
         b, DatasetState.MISSING, b.missingFilesMessage(dataDir, offline), null, 0);
   }
 
-  private static String datasetName(String name, String filename) {
+  /**
+   * The {@code name} field, else the upload's file name without folders and {@code .zip}; any file
+   * name works (no path parsing: {@code /} or a NUL is a name, not a 500).
+   */
+  static String datasetName(String name, String filename) {
     String n = name;
     if (n == null || n.isBlank()) {
-      n = filename == null ? "" : Path.of(filename.replace('\\', '/')).getFileName().toString();
+      n = filename == null ? "" : filename.substring(lastSeparator(filename) + 1);
       n = n.replaceFirst("(?i)\\.zip$", "");
     }
-    n = n.strip();
+    n =
+        n.codePoints()
+            .filter(c -> !Character.isISOControl(c))
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString()
+            .strip();
     if (n.isEmpty()) {
-      throw ApiException.invalid("name", "is required (or send a file name)");
+      throw ApiException.invalid(
+          "name",
+          "no dataset name: send a 'name' field, or a file whose name is not empty ('"
+              + (filename == null ? "" : filename)
+              + "' names none)");
     }
     if (n.length() > 200) {
       throw ApiException.invalid("name", "must be at most 200 characters");
     }
     return n;
+  }
+
+  private static int lastSeparator(String filename) {
+    return Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
   }
 
   private static void closeQuietly(ZipPlan plan) {

@@ -160,7 +160,7 @@ public class DefaultModelRegistry implements ModelRegistry {
       verifyChecksums(staging, manifest);
       ModelLoader.Description description;
       try {
-        description = loader.describe(staging);
+        description = loader.describe(staging, true);
         try (Model ignored = loader.load(staging, description, Device.cpu())) {
           // loaded and a dummy batch forwarded: the artifact works
         }

@@ -129,7 +129,21 @@ public class JobRunner {
         extra);
     Listener listener = new Listener(jobId, attempt, before.epochs(), shuttingDown);
     try {
-      ArchitectureSpec spec = catalog.parse(json.readTree(before.specJson()), "architecture");
+      train(jobId, worker, attempt, before, listener, shuttingDown);
+    } finally {
+      metrics.forget(jobId); // ended, superseded or handed back: its series go
+    }
+  }
+
+  private void train(
+      String jobId,
+      String worker,
+      int attempt,
+      Job before,
+      Listener listener,
+      BooleanSupplier shuttingDown) {
+    try {
+      ArchitectureSpec spec = catalog.stored(json.readTree(before.specJson()));
       Hyperparameters hp = json.readValue(before.hyperparametersJson(), Hyperparameters.class);
       Device device = devices.apply(before.device());
       LoadedDataset data = datasets.load(before.datasetId());

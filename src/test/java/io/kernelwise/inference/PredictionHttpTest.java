@@ -221,11 +221,15 @@ class PredictionHttpTest {
     String id = ServingFixtures.registerSeedModel(registry, networks, tmp);
     String url = root + "/api/v1/models/" + id + "/predict";
     assertThat(postBytes(url, "image/jpeg", images.get(0).bytes()).statusCode()).isEqualTo(200);
+    assertThat(get(root + "/actuator/prometheus").body()).contains("model=\"" + id + "\"");
     double loaded = metric("kernelwise_models_loaded");
     HttpResponse<String> deleted =
         send(HttpRequest.newBuilder(URI.create(root + "/api/v1/models/" + id)).DELETE().build());
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(metric("kernelwise_models_loaded")).isEqualTo(loaded - 1);
+    assertThat(get(root + "/actuator/prometheus").body())
+        .as("the model's meters are removed with it")
+        .doesNotContain("model=\"" + id + "\"");
     assertProblem(postBytes(url, "image/jpeg", images.get(0).bytes()), 404, id);
   }
 

@@ -43,6 +43,7 @@ abstract class JobQueueContractTest {
   final FakeTrainingEngine engine = new FakeTrainingEngine(4, 25);
   final FakeRegistry registry = new FakeRegistry();
   final List<TrainingQueue> queues = new ArrayList<>();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** Skips (JUnit assumption) when the database is not available. */
   void assumeDatabase() {}
@@ -65,15 +66,22 @@ abstract class JobQueueContractTest {
   }
 
   JobRunner runner(TrainingEngine engine, FakeRegistry registry) {
+    return runner(engine, registry, new FakeCatalog());
+  }
+
+  JobRunner runner(
+      TrainingEngine engine,
+      FakeRegistry registry,
+      io.kernelwise.architecture.ArchitectureCatalog catalog) {
     return new JobRunner(
         store,
         events,
         engine,
         new FakeDatasets(),
-        new FakeCatalog(),
+        catalog,
         registry,
         d -> Device.cpu(),
-        new TrainingMetrics(new SimpleMeterRegistry(), store, CLOCK),
+        new TrainingMetrics(meters, store, CLOCK),
         JSON,
         dataDir,
         Duration.ofMillis(100),
@@ -287,6 +295,10 @@ abstract class JobQueueContractTest {
 
     assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
     assertThat(job(job.id()).attempts()).isEqualTo(2);
+    assertThat(engine.stepsRun.get(job.id())).isPositive(); // it reported per-job meters
+    assertThat(meters.getMeters())
+        .as("per-job meters are removed when the job ends")
+        .noneMatch(m -> job.id().equals(m.getId().getTag("job")));
     assertThat(eventData(job.id(), "state"))
         .extracting(n -> n.get("state").asString())
         .containsExactly("QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED");
@@ -332,6 +344,41 @@ abstract class JobQueueContractTest {
     assertThat(after.modelId()).isNull();
     assertThat(supersedingRegistry.registered).hasSize(1);
     assertThat(supersedingRegistry.discarded).containsExactly("m-1");
+  }
+
+  /** Stored specs are read with the stored-spec limits: a lowered limit does not fail the job. */
+  @Test
+  void aQueuedJobStillTrainsAfterAnArchitectureLimitWasLowered() {
+    var lowered =
+        new io.kernelwise.architecture.ArchitectureService(
+            null,
+            CLOCK,
+            new org.springframework.boot.context.properties.bind.Binder(
+                    new org.springframework.boot.context.properties.source
+                        .MapConfigurationPropertySource(
+                        java.util.Map.of("kernelwise.limits.max-layers", "3")))
+                .bindOrCreate("kernelwise", io.kernelwise.system.KernelwiseProperties.class));
+    var spec = io.kernelwise.network.TestSpecs.seed3x3(); // more than 3 layers
+    Job queued = newJob(1);
+    Job job =
+        Job.queued(
+            queued.id(),
+            null,
+            spec.name(),
+            lowered.toJson(spec),
+            FakeDatasets.READY,
+            queued.hyperparametersJson(),
+            "cpu",
+            1,
+            CLOCK.instant());
+    store.insert(job);
+    assertThatThrownBy(() -> lowered.parse(JSON.readTree(job.specJson()), "architecture"))
+        .hasMessageContaining("max-layers");
+
+    runner(engine, registry, lowered).run(job.id(), "w", () -> false);
+
+    assertThat(job(job.id()).error()).isNull();
+    assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   /** What a revival elsewhere does to the row this run is fenced on. */
