@@ -269,6 +269,78 @@ abstract class JobQueueContractTest {
     assertThat(rest.get(1).dataJson()).contains("\"i\":4");
   }
 
+  // ---- db-scheduler's table, as the library itself uses it
+  // ---------------------------------------
+
+  /** {@link ScheduledTasks}' SQL against what db-scheduler really writes to scheduled_tasks. */
+  @Test
+  void scheduledTasksReadsAndReleasesTheLibrarysOwnExecutions() throws Exception {
+    Job scheduled = newJob(1);
+    Job orphan = newJob(1);
+    store.insert(scheduled);
+    store.insert(orphan);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    List<String> executedByY = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var blocking =
+        com.github.kagkarlsson.scheduler.task.helper.Tasks.oneTime(TrainingQueue.TASK)
+            .execute((instance, ctx) -> awaitQuietly(finish));
+    var recording =
+        com.github.kagkarlsson.scheduler.task.helper.Tasks.oneTime(TrainingQueue.TASK)
+            .execute((instance, ctx) -> executedByY.add(instance.getId()));
+    var x = scheduler("node-x", blocking);
+    var y = scheduler("node-y", recording);
+    try {
+      ScheduledTasks tasks = new ScheduledTasks(dataSource(), TrainingQueue.TASK);
+      x.schedule(blocking.instance(scheduled.id()), CLOCK.instant());
+      assertThat(tasks.jobsWithoutExecution())
+          .extracting(java.util.Map.Entry::getKey)
+          .containsExactly(orphan.id());
+
+      x.start();
+      await(
+          "node-x picked and heartbeated it",
+          Duration.ofSeconds(20),
+          () ->
+              tasks.claimsOf("node-x").stream()
+                  .anyMatch(c -> c.jobId().equals(scheduled.id()) && c.heartbeat() != null));
+      ScheduledTasks.Claim claim = tasks.claimsOf("node-x").get(0);
+      assertThat(tasks.claimsOf("node-y")).isEmpty();
+      var stale = new ScheduledTasks.Claim(claim.jobId(), claim.version() - 1, claim.heartbeat());
+      assertThat(tasks.release(stale, CLOCK.instant())).isFalse();
+      assertThat(tasks.release(claim, CLOCK.instant())).isTrue();
+      assertThat(tasks.claimsOf("node-x")).isEmpty();
+
+      y.start(); // the library treats the released execution as due and runs it elsewhere
+      await(
+          "node-y executed the released execution",
+          Duration.ofSeconds(20),
+          () -> executedByY.contains(scheduled.id()));
+    } finally {
+      finish.countDown();
+      y.stop();
+      x.stop();
+    }
+  }
+
+  private com.github.kagkarlsson.scheduler.Scheduler scheduler(
+      String name, com.github.kagkarlsson.scheduler.task.helper.OneTimeTask<Void> task) {
+    return com.github.kagkarlsson.scheduler.Scheduler.create(dataSource(), task)
+        .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed(name))
+        .threads(1)
+        .pollingInterval(Duration.ofMillis(100))
+        .heartbeatInterval(Duration.ofMillis(100))
+        .shutdownMaxWait(Duration.ofSeconds(1))
+        .build();
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   // ---- one state machine, fenced ends ---------------------------------------------------------
 
   @Test
