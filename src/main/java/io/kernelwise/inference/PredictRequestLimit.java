@@ -115,6 +115,7 @@ class PredictRequestLimit extends OncePerRequestFilter {
     problem.put("instance", request.getRequestURI());
     problem.put("errors", List.of(new FieldProblem("file", message)));
     JSON.writeValue(response.getOutputStream(), problem);
+    response.flushBuffer(); // answer now, before the container drains the unread body
   }
 
   /** A request whose body stream fails once it passes {@code max} bytes. */

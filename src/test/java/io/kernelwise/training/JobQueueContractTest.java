@@ -453,6 +453,22 @@ abstract class JobQueueContractTest {
     assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
+  /** An Error (OutOfMemoryError included) fails the job and is rethrown, not swallowed. */
+  @Test
+  void anErrorInTrainingFailsTheJobAndReachesTheCaller() {
+    Job job = newJob(1);
+    store.insert(job);
+    TrainingEngine outOfMemory =
+        (request, listener) -> {
+          throw new OutOfMemoryError("Java heap space (simulated)");
+        };
+    assertThatThrownBy(() -> runner(outOfMemory, registry).run(job.id(), "w", () -> false))
+        .isInstanceOf(OutOfMemoryError.class);
+    Job after = job(job.id());
+    assertThat(after.state()).isEqualTo(JobState.FAILED);
+    assertThat(after.error()).contains("Java heap space");
+  }
+
   /** What a revival elsewhere does to the row this run is fenced on. */
   private void supersede(String jobId) {
     jdbc.sql("update jobs set attempts = attempts + 1 where id = ?").param(jobId).update();
