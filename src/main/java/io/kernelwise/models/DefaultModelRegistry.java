@@ -59,9 +59,6 @@ public class DefaultModelRegistry implements ModelRegistry {
   @Override
   public String register(NewModel model) {
     validate(model);
-    if (model.jobId() != null) {
-      repository.idsOfJob(model.jobId()).forEach(this::discard);
-    }
     String id = newId();
     Instant now = clock.instant();
     Path staging = store.stage();

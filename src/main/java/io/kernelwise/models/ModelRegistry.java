@@ -4,8 +4,6 @@ package io.kernelwise.models;
 public interface ModelRegistry {
   /**
    * Copies the parameters into the model store (atomically), records the model and returns its id.
-   * An earlier registration for the same job (a run that crashed or was superseded before it could
-   * end its job) is replaced: a job has at most one model.
    */
   String register(NewModel model);
 

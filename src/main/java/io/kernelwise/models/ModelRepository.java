@@ -77,14 +77,6 @@ class ModelRepository {
     return jdbc.sql("SELECT COUNT(*) FROM models").query(Long.class).single();
   }
 
-  /** Models registered by a job (at most one once the job has ended). */
-  List<String> idsOfJob(String jobId) {
-    return jdbc.sql("SELECT id FROM models WHERE job_id = :job")
-        .param("job", jobId)
-        .query(String.class)
-        .list();
-  }
-
   boolean delete(String id) {
     return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() > 0;
   }
