@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -27,6 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * when it passes the bound. The model's queue (503) stays the second line, for requests that fit.
  */
 @Component
+// before authentication and everything else: refusing by declared size needs no body and no key
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class PredictRequestLimit extends OncePerRequestFilter {
   private static final Pattern PREDICT = Pattern.compile("/api/v1/models/[^/]+/predict/?");
   private static final long PART_OVERHEAD = 16 << 10; // boundary, headers, file name
