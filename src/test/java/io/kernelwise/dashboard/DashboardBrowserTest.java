@@ -3,6 +3,7 @@ package io.kernelwise.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kernelwise.HttpJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -260,8 +261,9 @@ class DashboardBrowserTest {
     assertThat(browser.all("#model-table button.danger")).as("no Delete for a reader").isEmpty();
   }
 
-  private Api api() {
-    return new Api(port, adminKey);
+  /** The one HTTP test helper: it sends whatever key the test configuration needs. */
+  private HttpJson api() {
+    return HttpJson.local(port);
   }
 
   /** The test configuration has a bootstrap admin key, and the service has keys (not a 404). */
@@ -270,7 +272,7 @@ class DashboardBrowserTest {
       return false;
     }
     var me = api().get("/api/v1/keys/me");
-    return me.statusCode() == 200 && me.body().contains("\"securityEnabled\":true");
+    return me.status() == 200 && me.text().contains("\"securityEnabled\":true");
   }
 
   /** Pastes a key into the page's key form; waits for the role it should show, if any. */

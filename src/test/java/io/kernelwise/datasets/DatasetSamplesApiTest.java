@@ -2,29 +2,23 @@ package io.kernelwise.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.HttpJson;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code GET /datasets/{id}/samples} over HTTP: the PNGs hold the uploaded pixels, every class
@@ -45,18 +39,17 @@ class DatasetSamplesApiTest {
   }
 
   @LocalServerPort int port;
+  HttpJson api;
 
-  /** Sent where the test configuration has security on (its bootstrap admin key). */
-  @Value("${kernelwise.security.admin-key:}")
-  String adminKey;
-
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final JsonMapper json = JsonMapper.builder().build();
+  @BeforeEach
+  void client() {
+    api = HttpJson.local(port);
+  }
 
   @Test
   void samplesAreTheUploadedImagesRoundRobinOverClasses() throws Exception {
     String id = dataset(32, 4);
-    JsonNode s = json(get("/api/v1/datasets/" + id + "/samples?count=5"), 200);
+    JsonNode s = api.getJson("/api/v1/datasets/" + id + "/samples?count=5");
     assertThat(s.get("datasetId").asString()).isEqualTo(id);
     assertThat(s.get("split").asString()).isEqualTo("train");
     List<String> labels = new ArrayList<>();
@@ -74,17 +67,17 @@ class DatasetSamplesApiTest {
     }
     assertThat(labels).containsExactly("blue", "green", "red", "blue", "green");
 
-    JsonNode test = json(get("/api/v1/datasets/" + id + "/samples?split=test&count=3"), 200);
+    JsonNode test = api.getJson("/api/v1/datasets/" + id + "/samples?split=test&count=3");
     assertThat(test.get("split").asString()).isEqualTo("test");
     assertThat(test.get("samples")).hasSize(3);
-    JsonNode all = json(get("/api/v1/datasets/" + id + "/samples?count=32"), 200);
+    JsonNode all = api.getJson("/api/v1/datasets/" + id + "/samples?count=32");
     assertThat(all.get("samples")).as("no more than the split holds").hasSize(12);
   }
 
   @Test
   void largeImagesComeBackScaledDown() throws Exception {
     String id = dataset(300, 1);
-    JsonNode sample = json(get("/api/v1/datasets/" + id + "/samples?count=1"), 200).get("samples");
+    JsonNode sample = api.getJson("/api/v1/datasets/" + id + "/samples?count=1").get("samples");
     BufferedImage png = decode(sample.get(0).get("image").asString());
     assertThat(png.getWidth()).isEqualTo(DatasetSamples.MAX_SIDE);
     assertThat(png.getHeight()).isEqualTo(DatasetSamples.MAX_SIDE);
@@ -93,21 +86,19 @@ class DatasetSamplesApiTest {
   @Test
   void badRequestsAreProblemsNamingTheField() throws Exception {
     String id = dataset(32, 4);
-    assertProblem(get("/api/v1/datasets/" + id + "/samples?count=0"), 400, "count");
-    assertProblem(get("/api/v1/datasets/" + id + "/samples?count=33"), 400, "count");
-    assertProblem(get("/api/v1/datasets/" + id + "/samples?split=val"), 400, "split");
-    assertThat(get("/api/v1/datasets/nope/samples").statusCode()).isEqualTo(404);
+    assertProblem(api.get("/api/v1/datasets/" + id + "/samples?count=0"), 400, "count");
+    assertProblem(api.get("/api/v1/datasets/" + id + "/samples?count=33"), 400, "count");
+    assertProblem(api.get("/api/v1/datasets/" + id + "/samples?split=val"), 400, "split");
+    assertThat(api.get("/api/v1/datasets/nope/samples").status()).isEqualTo(404);
     // a built-in that is not converted has no cache to read from
-    HttpResponse<String> builtin = get("/api/v1/datasets/cifar10/samples");
-    assertThat(builtin.statusCode()).isEqualTo(409);
-    assertThat(builtin.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    HttpJson.Response builtin = api.get("/api/v1/datasets/cifar10/samples");
+    assertThat(builtin.status()).isEqualTo(409);
+    assertThat(builtin.contentType()).startsWith("application/problem+json");
   }
 
-  private void assertProblem(HttpResponse<String> r, int status, String field) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    assertThat(json.readTree(r.body()).get("errors").get(0).get("field").asString())
-        .isEqualTo(field);
+  private static void assertProblem(HttpJson.Response r, int status, String field) {
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    assertThat(r.json(status).get("errors").get(0).get("field").asString()).isEqualTo(field);
   }
 
   private static int colourOf(String label) {
@@ -134,24 +125,12 @@ class DatasetSamplesApiTest {
         }
       }
     }
-    String boundary = "kw" + UUID.randomUUID();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"colours.zip\""
-                + "\r\nContent-Type: application/zip\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(zip.bytes());
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> r =
-        http.send(
-            authorized(URI.create("http://127.0.0.1:" + port + "/api/v1/datasets"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return json(r, 201).get("id").asString();
+    return api.multipart(
+            "/api/v1/datasets",
+            new HttpJson.Multipart().file("file", "colours.zip", "application/zip", zip.bytes()))
+        .json(201)
+        .get("id")
+        .asString();
   }
 
   private static byte[] solid(int side, int rgb) throws Exception {
@@ -164,21 +143,5 @@ class DatasetSamplesApiTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     return out.toByteArray();
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        authorized(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpRequest.Builder authorized(URI uri) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri);
-    return adminKey.isEmpty() ? b : b.header("Authorization", "Bearer " + adminKey);
-  }
-
-  private JsonNode json(HttpResponse<String> r, int status) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-    return json.readTree(r.body());
   }
 }
