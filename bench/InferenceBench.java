@@ -83,8 +83,12 @@ public class InferenceBench {
   static final Pattern V2_LABEL = Pattern.compile("\"data\"\\s*:\\s*\\[\\s*\"[^:\"]*:[0-9]+:([^\"]*)\"");
   static String key = System.getenv("KERNELWISE_API_KEY");
 
-  /** One request of a load loop: status and body. */
-  record Answer(int status, String body) {}
+  /** One request of a load loop: status and body; {@code close}: the server ends the connection. */
+  record Answer(int status, String body, boolean close) {
+    Answer(int status, String body) {
+      this(status, body, false);
+    }
+  }
 
   /** How a load thread sends one image; one instance per thread (the raw client is a socket). */
   interface Sender {
@@ -319,7 +323,12 @@ public class InferenceBench {
         out.write(req.toByteArray());
         out.flush();
         try {
-          return readResponse(in);
+          Answer answer = readResponse(in);
+          if (answer.close()) { // Tomcat closes a connection after 100 requests by default
+            socket.close();
+            socket = null;
+          }
+          return answer;
         } catch (IOException e) {
           socket.close();
           socket = null;
@@ -341,12 +350,15 @@ public class InferenceBench {
     int code = Integer.parseInt(status.split(" ")[1]);
     long length = -1;
     boolean chunked = false;
+    boolean close = false;
     for (String h = line(in); h != null && !h.isEmpty(); h = line(in)) {
       String lower = h.toLowerCase(java.util.Locale.ROOT);
       if (lower.startsWith("content-length:")) {
         length = Long.parseLong(h.substring(15).trim());
       } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
         chunked = true;
+      } else if (lower.startsWith("connection:") && lower.contains("close")) {
+        close = true;
       }
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -360,7 +372,7 @@ public class InferenceBench {
     } else if (length >= 0) {
       body.write(in.readNBytes((int) length));
     }
-    return new Answer(code, body.toString(StandardCharsets.UTF_8));
+    return new Answer(code, body.toString(StandardCharsets.UTF_8), close);
   }
 
   static String line(InputStream in) throws IOException {

@@ -6,8 +6,15 @@
 # job's test accuracy), and last, with the services stopped, the bare DJL predictor on the same
 # spec (bench/ForwardBaseline.java: batch 1..32 on one thread, then two predictors at once, as the
 # service's two workers) so that the service's c=32 throughput is compared with it in one run.
-#   bench/inference-service.sh [extra InferenceBench args]
+#   bench/inference-service.sh [--import model.zip] [extra InferenceBench args]
+# --import serves a model artifact (e.g. from bench/MakeRandomModel.java) instead of training one:
+# the timings do not depend on the weights, the accuracy line then shows chance level.
 set -euo pipefail
+artifact=""
+if [[ "${1:-}" == "--import" ]]; then
+  artifact="$(realpath "$2")"
+  shift 2
+fi
 cd "$(dirname "$0")/.."
 [[ -f target/kernelwise.jar ]] || ./mvnw -q -DskipTests -Dspotless.check.skip=true package
 work="$(mktemp -d /tmp/kw-infer-XXXX)"
@@ -30,6 +37,10 @@ for port in $on $off; do
   until curl -fs "localhost:$port/actuator/health/readiness" >/dev/null; do sleep 1; done
 done
 base="http://localhost:$on"
+if [[ -n "$artifact" ]]; then
+  model=$(curl -fs "${auth[@]}" -F file=@"$artifact" "$base/api/v1/models/import" | jq -r .id)
+  echo "imported $artifact as $model"
+else
 ds=$(curl -fs "${auth[@]}" -F file=@../shared/datasets/cifar10.zip -F name=cifar10 "$base/api/v1/datasets" | jq -r .id)
 until [[ $(curl -fs "${auth[@]}" "$base/api/v1/datasets/$ds" | jq -r .state) == READY ]]; do sleep 1; done
 arch=$(curl -fs "${auth[@]}" -XPOST "$base/api/v1/architectures" -H 'Content-Type: application/json' \
@@ -41,6 +52,7 @@ echo "training seed-3x3 for one epoch (job $job)"
 until [[ $(curl -fs "${auth[@]}" "$base/api/v1/jobs/$job" | jq -r .state) =~ SUCCEEDED|FAILED|CANCELLED ]]; do sleep 2; done
 curl -fs "${auth[@]}" "$base/api/v1/jobs/$job" | jq -c '{state, testAccuracy, modelId}'
 model=$(curl -fs "${auth[@]}" "$base/api/v1/jobs/$job" | jq -r .modelId)
+fi
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "load before: $(cat /proc/loadavg)"
 java bench/InferenceBench.java --base "$base" --model "$model" --nobatch-base "http://localhost:$off" \
