@@ -3,15 +3,8 @@ package io.kernelwise;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +50,7 @@ class TrainAndServeJourneyTest {
 
   @BeforeEach
   void client() {
-    api = new HttpJson("http://127.0.0.1:" + port);
+    api = HttpJson.local(port);
   }
 
   @Test
@@ -82,18 +75,18 @@ class TrainAndServeJourneyTest {
 
     // Poll metrics the way a dashboard does, with sinceEpoch.
     int seen = 0;
-    JsonNode job = api.get("/api/v1/jobs/" + jobId);
+    JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
     long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
     while (!isFinal(job)) {
       JsonNode fresh =
-          api.get("/api/v1/jobs/" + jobId + "/metrics?sinceEpoch=" + seen).get("epochs");
+          api.getJson("/api/v1/jobs/" + jobId + "/metrics?sinceEpoch=" + seen).get("epochs");
       for (JsonNode e : fresh) {
         assertThat(e.get("epoch").asInt()).isEqualTo(++seen);
         assertThat(e.get("imagesPerSecond").asDouble()).isPositive();
       }
       assertThat(System.nanoTime()).as("training finished in time").isLessThan(deadline);
       Thread.sleep(200);
-      job = api.get("/api/v1/jobs/" + jobId);
+      job = api.getJson("/api/v1/jobs/" + jobId);
     }
     assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
     double testAccuracy = job.get("testAccuracy").asDouble();
@@ -101,7 +94,7 @@ class TrainAndServeJourneyTest {
         .as("test accuracy after %d epochs", EPOCHS)
         .isGreaterThanOrEqualTo(0.25);
 
-    JsonNode metrics = api.get("/api/v1/jobs/" + jobId + "/metrics");
+    JsonNode metrics = api.getJson("/api/v1/jobs/" + jobId + "/metrics");
     assertThat(metrics.get("epochs")).hasSize(EPOCHS);
     assertThat(metrics.get("steps").size()).isPositive();
     JsonNode last = metrics.get("epochs").get(EPOCHS - 1);
@@ -115,7 +108,7 @@ class TrainAndServeJourneyTest {
     assertThat(stream.get(stream.size() - 1)[1]).contains("SUCCEEDED");
 
     String modelId = job.get("modelId").asString();
-    JsonNode model = api.get("/api/v1/models/" + modelId);
+    JsonNode model = api.getJson("/api/v1/models/" + modelId);
     List<String> classes = new ArrayList<>();
     model.get("classes").forEach(c -> classes.add(c.asString()));
     assertThat(classes).hasSize(10).contains("cat", "dog", "airplane");
@@ -124,10 +117,8 @@ class TrainAndServeJourneyTest {
     Map<String, byte[]> testImages = testImages();
     Map.Entry<String, byte[]> first = testImages.entrySet().iterator().next();
     JsonNode single =
-        HttpJson.json(
-            api.post(
-                "/api/v1/models/" + modelId + "/predict?topK=10", "image/jpeg", first.getValue()),
-            200);
+        api.post("/api/v1/models/" + modelId + "/predict?topK=10", "image/jpeg", first.getValue())
+            .json(200);
     double sum = 0;
     double previous = 1;
     for (JsonNode p : single.get("predictions")) {
@@ -145,10 +136,8 @@ class TrainAndServeJourneyTest {
       Map<String, byte[]> batch = new LinkedHashMap<>();
       slice.forEach(e -> batch.put(e.getKey().replace('/', '_'), e.getValue()));
       JsonNode results =
-          HttpJson.json(
-                  api.multipart(
-                      "/api/v1/models/" + modelId + "/predict?topK=1", Map.of(), "file", batch),
-                  200)
+          api.multipart("/api/v1/models/" + modelId + "/predict?topK=1", Map.of(), "file", batch)
+              .json(200)
               .get("results");
       assertThat(results).hasSize(slice.size());
       for (int j = 0; j < slice.size(); j++) {
@@ -161,10 +150,7 @@ class TrainAndServeJourneyTest {
     assertThat((double) correct / all.size()).isCloseTo(testAccuracy, within(0.011));
 
     // Dashboards see training and serving under the SPEC's Prometheus names.
-    String prometheus =
-        new String(
-            HttpJson.expect(api.getBytes("/actuator/prometheus"), 200).body(),
-            StandardCharsets.UTF_8);
+    String prometheus = api.get("/actuator/prometheus").expect(200).text();
     assertThat(prometheus)
         .contains(
             "kernelwise_jobs{",
@@ -177,26 +163,18 @@ class TrainAndServeJourneyTest {
             "kernelwise_models_loaded");
 
     // Export, delete, import: the imported model answers with identical probabilities.
-    HttpResponse<byte[]> artifact =
-        HttpJson.expect(api.getBytes("/api/v1/models/" + modelId + "/artifact"), 200);
-    HttpJson.expect(api.delete("/api/v1/models/" + modelId), 204);
-    HttpJson.expect(
-        api.post("/api/v1/models/" + modelId + "/predict", "image/jpeg", first.getValue()), 404);
+    HttpJson.Response artifact = api.get("/api/v1/models/" + modelId + "/artifact").expect(200);
+    api.delete("/api/v1/models/" + modelId).expect(204);
+    api.post("/api/v1/models/" + modelId + "/predict", "image/jpeg", first.getValue()).expect(404);
     String imported =
-        HttpJson.json(
-                api.multipart(
-                    "/api/v1/models/import",
-                    Map.of(),
-                    "file",
-                    Map.of("model.zip", artifact.body())),
-                201)
+        api.multipart(
+                "/api/v1/models/import", Map.of(), "file", Map.of("model.zip", artifact.body()))
+            .json(201)
             .get("id")
             .asString();
     JsonNode again =
-        HttpJson.json(
-            api.post(
-                "/api/v1/models/" + imported + "/predict?topK=10", "image/jpeg", first.getValue()),
-            200);
+        api.post("/api/v1/models/" + imported + "/predict?topK=10", "image/jpeg", first.getValue())
+            .json(200);
     assertThat(again.get("predictions")).isEqualTo(single.get("predictions"));
   }
 
@@ -217,16 +195,16 @@ class TrainAndServeJourneyTest {
             .get("id")
             .asString();
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (api.get("/api/v1/jobs/" + jobId).get("progress").asDouble() <= 0) {
+    while (api.getJson("/api/v1/jobs/" + jobId).get("progress").asDouble() <= 0) {
       assertThat(System.nanoTime()).as("job started").isLessThan(deadline);
       Thread.sleep(100);
     }
     long asked = System.nanoTime();
     api.postJson("/api/v1/jobs/" + jobId + "/cancel", "", 202);
-    JsonNode job = api.get("/api/v1/jobs/" + jobId);
+    JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
     while (!isFinal(job)) {
       Thread.sleep(50);
-      job = api.get("/api/v1/jobs/" + jobId);
+      job = api.getJson("/api/v1/jobs/" + jobId);
     }
     assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(5));
@@ -237,13 +215,12 @@ class TrainAndServeJourneyTest {
   private String upload() {
     try {
       JsonNode ds =
-          HttpJson.json(
-              api.multipart(
+          api.multipart(
                   "/api/v1/datasets",
                   Map.of("name", "cifar10-mini"),
                   "file",
-                  Map.of("cifar10-mini.zip", Files.readAllBytes(MINI))),
-              201);
+                  Map.of("cifar10-mini.zip", Files.readAllBytes(MINI)))
+              .json(201);
       assertThat(ds.get("state").asString()).isEqualTo("READY");
       return ds.get("id").asString();
     } catch (IOException e) {
@@ -253,37 +230,9 @@ class TrainAndServeJourneyTest {
 
   /** Reads the job's SSE stream to its end: (event name, data) pairs. */
   private List<String[]> sse(String jobId) {
-    List<String[]> events = new ArrayList<>();
-    try {
-      HttpResponse<InputStream> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(api.base() + "/api/v1/jobs/" + jobId + "/events"))
-                      .header("Accept", "text/event-stream")
-                      .build(),
-                  HttpResponse.BodyHandlers.ofInputStream());
-      assertThat(r.statusCode()).isEqualTo(200);
-      try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-        String name = "message";
-        StringBuilder data = new StringBuilder();
-        for (String line; (line = in.readLine()) != null; ) {
-          if (line.startsWith("event:")) {
-            name = line.substring(6).trim();
-          } else if (line.startsWith("data:")) {
-            data.append(line.substring(5).trim());
-          } else if (line.isEmpty() && !data.isEmpty()) {
-            events.add(new String[] {name, data.toString()});
-            name = "message";
-            data.setLength(0);
-          }
-        }
-      }
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError(e);
-    }
-    return events;
+    return api.events("/api/v1/jobs/" + jobId + "/events").stream()
+        .map(e -> new String[] {e.event(), e.data()})
+        .toList();
   }
 
   private static Map<String, byte[]> testImages() throws IOException {

@@ -2,10 +2,8 @@ package io.kernelwise.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Response;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -22,26 +20,17 @@ import tools.jackson.databind.json.JsonMapper;
     })
 class ArchitectureJourneyTest {
   @LocalServerPort int port;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final JsonMapper json = JsonMapper.shared();
 
-  private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  private Response send(String method, String path, String body) {
+    return HttpJson.local(port).request(method, path).json(body).send();
   }
 
   @Test
-  void createReadListSummaryVariantsDelete() throws Exception {
-    HttpResponse<String> presets = send("GET", "/api/v1/architectures/presets", null);
-    assertThat(presets.statusCode()).isEqualTo(200);
-    JsonNode list = json.readTree(presets.body());
+  void createReadListSummaryVariantsDelete() {
+    Response presets = send("GET", "/api/v1/architectures/presets", null);
+    assertThat(presets.status()).isEqualTo(200);
+    JsonNode list = json.readTree(presets.text());
     JsonNode seed5 = null;
     for (JsonNode p : list) {
       if (p.get("name").stringValue().equals("seed-5x5")) {
@@ -51,36 +40,36 @@ class ArchitectureJourneyTest {
     assertThat(list.size()).isGreaterThanOrEqualTo(6);
     assertThat(seed5).isNotNull();
 
-    HttpResponse<String> created = send("POST", "/api/v1/architectures", seed5.toString());
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    JsonNode resource = json.readTree(created.body());
+    Response created = send("POST", "/api/v1/architectures", seed5.toString());
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    JsonNode resource = json.readTree(created.text());
     String id = resource.get("id").stringValue();
     String location = created.headers().firstValue("Location").orElseThrow();
     assertThat(location).endsWith("/api/v1/architectures/" + id);
     assertThat(resource.at("/analysis/parameters/trainable").longValue()).isEqualTo(2_156_490L);
 
-    HttpResponse<String> read = send("GET", "/api/v1/architectures/" + id, null);
-    assertThat(read.statusCode()).isEqualTo(200);
-    assertThat(json.readTree(read.body()).get("spec")).isEqualTo(resource.get("spec"));
-    assertThat(json.readTree(read.body()).get("analysis")).isEqualTo(resource.get("analysis"));
+    Response read = send("GET", "/api/v1/architectures/" + id, null);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(json.readTree(read.text()).get("spec")).isEqualTo(resource.get("spec"));
+    assertThat(json.readTree(read.text()).get("analysis")).isEqualTo(resource.get("analysis"));
 
-    JsonNode page = json.readTree(send("GET", "/api/v1/architectures?page=0&size=50", null).body());
+    JsonNode page = json.readTree(send("GET", "/api/v1/architectures?page=0&size=50", null).text());
     assertThat(page.get("total").longValue()).isGreaterThanOrEqualTo(1);
     assertThat(page.get("items").findValuesAsString("id")).contains(id);
 
-    HttpResponse<String> summary = send("GET", "/api/v1/architectures/" + id + "/summary", null);
-    assertThat(summary.statusCode()).isEqualTo(200);
+    Response summary = send("GET", "/api/v1/architectures/" + id + "/summary", null);
+    assertThat(summary.status()).isEqualTo(200);
     assertThat(summary.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-    assertThat(summary.body()).contains("Total params: 2,156,490", "MACs per image: 17,667,072");
-    System.out.println(summary.body());
+    assertThat(summary.text()).contains("Total params: 2,156,490", "MACs per image: 17,667,072");
+    System.out.println(summary.text());
 
-    HttpResponse<String> variants =
+    Response variants =
         send(
             "POST",
             "/api/v1/architectures/" + id + "/variants",
             "{\"transforms\":[\"factorize\",{\"bottleneck\":4}],\"keepFirst\":false}");
-    assertThat(variants.statusCode()).as(variants.body()).isEqualTo(201);
-    JsonNode v = json.readTree(variants.body());
+    assertThat(variants.status()).as(variants.text()).isEqualTo(201);
+    JsonNode v = json.readTree(variants.text());
     assertThat(v.get("variants")).hasSize(2);
     JsonNode factorized = v.get("variants").get(0);
     assertThat(factorized.get("transform").stringValue()).isEqualTo("factorize");
@@ -94,33 +83,30 @@ class ArchitectureJourneyTest {
     assertThat(factorized.at("/comparison/receptiveField"))
         .isEqualTo(factorized.at("/comparison/baseReceptiveField"));
     String variantId = factorized.at("/architecture/id").stringValue();
-    JsonNode stored = json.readTree(send("GET", "/api/v1/architectures/" + variantId, null).body());
+    JsonNode stored = json.readTree(send("GET", "/api/v1/architectures/" + variantId, null).text());
     assertThat(stored.get("baseId").stringValue()).isEqualTo(id);
     assertThat(stored.get("transform").stringValue()).isEqualTo("factorize");
 
-    HttpResponse<String> badVariant =
+    Response badVariant =
         send("POST", "/api/v1/architectures/" + id + "/variants", "{\"transforms\":[\"shrink\"]}");
-    assertThat(badVariant.statusCode()).isEqualTo(400);
-    assertThat(badVariant.body()).contains("transforms[0]");
+    assertThat(badVariant.status()).isEqualTo(400);
+    assertThat(badVariant.text()).contains("transforms[0]");
 
-    assertThat(send("DELETE", "/api/v1/architectures/" + id, null).statusCode()).isEqualTo(204);
-    HttpResponse<String> gone = send("GET", "/api/v1/architectures/" + id, null);
-    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(send("DELETE", "/api/v1/architectures/" + id, null).status()).isEqualTo(204);
+    Response gone = send("GET", "/api/v1/architectures/" + id, null);
+    assertThat(gone.status()).isEqualTo(404);
     assertThat(gone.headers().firstValue("Content-Type").orElse(""))
         .startsWith("application/problem+json");
 
-    HttpResponse<String> noSummary =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://localhost:" + port + "/api/v1/architectures/" + id + "/summary"))
-                .header("Accept", "text/plain")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(noSummary.statusCode()).as(noSummary.body()).isEqualTo(404);
-    assertThat(noSummary.body()).contains(id);
+    Response noSummary =
+        HttpJson.local(port)
+            .request("GET", "/api/v1/architectures/" + id + "/summary")
+            .header("Accept", "text/plain")
+            .send();
+    assertThat(noSummary.status()).as(noSummary.text()).isEqualTo(404);
+    assertThat(noSummary.text()).contains(id);
 
-    String docs = send("GET", "/v3/api-docs", null).body();
+    String docs = send("GET", "/v3/api-docs", null).text();
     JsonNode api = json.readTree(docs);
     assertThat(api.at("/paths/~1api~1v1~1architectures~1{id}~1variants/post").isObject()).isTrue();
     JsonNode example =

@@ -3,15 +3,14 @@ package io.kernelwise.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Multipart;
+import io.kernelwise.HttpJson.Response;
 import io.kernelwise.system.ApiException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +20,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +34,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The datasets API over HTTP, with the real cifar10-mini.zip and generated hostile zips. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -60,8 +58,12 @@ class DatasetApiTest {
   @LocalServerPort int port;
   @Autowired DatasetTensors tensors;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final JsonMapper json = JsonMapper.builder().build();
+  private HttpJson api;
+
+  @BeforeEach
+  void client() {
+    api = HttpJson.local(port);
+  }
 
   // ---- the happy path ------------------------------------------------------------------------
 
@@ -83,10 +85,10 @@ class DatasetApiTest {
   @Test
   void uploadsCifar10MiniSynchronouslyAndLoadsItsTensors() throws Exception {
     Response r = upload(Files.readAllBytes(MINI), "mini.zip", "cifar10-mini", null);
-    assertThat(r.status).as(r.text).isEqualTo(201);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
     JsonNode d = r.json();
     String id = d.get("id").asString();
-    assertThat(r.location).isEqualTo("/api/v1/datasets/" + id);
+    assertThat(r.location()).isEqualTo("/api/v1/datasets/" + id);
     assertThat(d.get("state").asString()).isEqualTo("READY");
     assertThat(d.get("name").asString()).isEqualTo("cifar10-mini");
     assertThat(strings(d.get("classes"))).isEqualTo(CIFAR_CLASSES);
@@ -146,9 +148,9 @@ class DatasetApiTest {
   @Test
   void ingestsLargeUploadsInTheBackgroundAndDeletesThem() throws Exception {
     Response r = upload(Files.readAllBytes(MINI), "mini.zip", "async-mini", true);
-    assertThat(r.status).as(r.text).isEqualTo(202);
+    assertThat(r.status()).as(r.text()).isEqualTo(202);
     assertThat(r.json().get("state").asString()).isEqualTo("INGESTING");
-    JsonNode d = awaitFinished(r.location);
+    JsonNode d = awaitFinished(r.location());
     assertThat(d.get("state").asString()).isEqualTo("READY");
     assertThat(d.get("progress").asDouble()).isEqualTo(1.0);
     assertThat(d.get("testCount").asInt()).isEqualTo(200);
@@ -156,8 +158,8 @@ class DatasetApiTest {
     Path dir = dataDir.resolve("datasets").resolve(id);
     assertThat(dir).isDirectory();
 
-    assertThat(delete(r.location).status).isEqualTo(204);
-    assertThat(get(r.location).status).isEqualTo(404);
+    assertThat(delete(r.location()).status()).isEqualTo(204);
+    assertThat(get(r.location()).status()).isEqualTo(404);
     assertThat(dir).doesNotExist();
     assertThatThrownBy(() -> tensors.load(id)).isInstanceOf(ApiException.class);
   }
@@ -172,7 +174,7 @@ class DatasetApiTest {
             .add("data/b/4.png", TestZips.image("png", 40, 30, true, 4))
             .bytes();
     Response r = upload(zip, "gray.zip", null, null);
-    assertThat(r.status).as(r.text).isEqualTo(201);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
     JsonNode d = r.json();
     assertThat(strings(d.get("classes"))).containsExactly("a", "b");
     assertThat(d.get("channels").asInt()).isEqualTo(1);
@@ -199,7 +201,7 @@ class DatasetApiTest {
             .add("__MACOSX/._1.png", new byte[] {1})
             .bytes();
     Response r = upload(zip, "skips.zip", null, null);
-    assertThat(r.status).as(r.text).isEqualTo(201);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
     JsonNode d = r.json();
     assertThat(d.get("trainCount").asInt()).isEqualTo(2);
     List<String> skipped = new ArrayList<>();
@@ -302,8 +304,8 @@ class DatasetApiTest {
             .add("dog/2.jpg", "garbage".getBytes(StandardCharsets.UTF_8))
             .bytes();
     Response r = upload(zip, "bad.zip", null, true);
-    assertThat(r.status).as(r.text).isEqualTo(202);
-    JsonNode d = awaitFinished(r.location);
+    assertThat(r.status()).as(r.text()).isEqualTo(202);
+    JsonNode d = awaitFinished(r.location());
     assertThat(d.get("state").asString()).isEqualTo("FAILED");
     assertThat(d.get("reason").asString()).contains("class folder 'dog'");
     String id = d.get("id").asString();
@@ -317,25 +319,17 @@ class DatasetApiTest {
 
   @Test
   void unknownIdsAre404AndMissingFileIs400() throws Exception {
-    assertThat(get("/api/v1/datasets/nope").status).isEqualTo(404);
-    assertThat(delete("/api/v1/datasets/nope").status).isEqualTo(404);
+    assertThat(get("/api/v1/datasets/nope").status()).isEqualTo(404);
+    assertThat(delete("/api/v1/datasets/nope").status()).isEqualTo(404);
     assertThatThrownBy(() -> tensors.load("nope"))
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
-    HttpResponse<String> noFile =
-        http.send(
-            HttpRequest.newBuilder(uri("/api/v1/datasets"))
-                .header("Content-Type", "multipart/form-data; boundary=xyz")
-                .POST(HttpRequest.BodyPublishers.ofString("--xyz--\r\n"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(noFile.statusCode()).isEqualTo(400);
-    assertThat(noFile.body()).contains("\"field\":\"file\"");
-    HttpResponse<String> farPage =
-        http.send(
-            HttpRequest.newBuilder(uri("/api/v1/datasets?page=2147483647&size=500")).build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(farPage.statusCode()).as(farPage.body()).isEqualTo(400);
+    Response noFile =
+        api.post("/api/v1/datasets", "multipart/form-data; boundary=xyz", "--xyz--\r\n".getBytes());
+    assertThat(noFile.status()).isEqualTo(400);
+    assertThat(noFile.text()).contains("\"field\":\"file\"");
+    Response farPage = get("/api/v1/datasets?page=2147483647&size=500");
+    assertThat(farPage.status()).as(farPage.text()).isEqualTo(400);
   }
 
   // ---- built-ins -------------------------------------------------------------------------------
@@ -358,8 +352,8 @@ class DatasetApiTest {
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
         .hasMessageContaining(expectedDir.toString());
-    assertThat(delete("/api/v1/datasets/cifar10").status).isEqualTo(409);
-    String docs = get("/v3/api-docs").text;
+    assertThat(delete("/api/v1/datasets/cifar10").status()).isEqualTo(409);
+    String docs = get("/v3/api-docs").text();
     assertThat(docs).contains("/api/v1/datasets/{id}", "Upload an image-folder zip", "DatasetView");
     assertThat(
             get("/api/v1/datasets?size=2&page=1").json().get("items").get(0).get("id").asString())
@@ -431,8 +425,8 @@ class DatasetApiTest {
     long before = get("/api/v1/datasets?size=500").json().get("total").asLong();
     List<Path> dirsBefore = datasetDirs();
     Response r = upload(zip, "hostile.zip", "hostile", null);
-    assertThat(r.status).as(r.text).isEqualTo(400);
-    assertThat(r.contentType).startsWith("application/problem+json");
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+    assertThat(r.contentType()).startsWith("application/problem+json");
     JsonNode problem = r.json();
     assertThat(problem.get("detail").asString()).contains(detail);
     assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("file");
@@ -539,61 +533,20 @@ class DatasetApiTest {
     return org.assertj.core.data.Offset.offset(d);
   }
 
-  private URI uri(String path) {
-    return URI.create("http://localhost:" + port + path);
+  private Response get(String path) {
+    return api.get(path);
   }
 
-  record Response(int status, String text, String location, String contentType) {
-    JsonNode json() {
-      return JsonMapper.builder().build().readTree(text);
-    }
+  private Response delete(String path) {
+    return api.delete(path);
   }
 
-  private Response get(String path) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).GET().build());
-  }
-
-  private Response delete(String path) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
-  }
-
-  private Response upload(byte[] zip, String filename, String name, Boolean async)
-      throws Exception {
-    String boundary = "kw" + UUID.randomUUID();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(
-        ("--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                + filename
-                + "\"\r\nContent-Type: application/zip\r\n\r\n")
-            .getBytes(StandardCharsets.UTF_8));
-    body.write(zip);
-    body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+  private Response upload(byte[] zip, String filename, String name, Boolean async) {
+    Multipart form = new Multipart().file("file", filename, "application/zip", zip);
     if (name != null) {
-      body.write(
-          ("--"
-                  + boundary
-                  + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n"
-                  + name
-                  + "\r\n")
-              .getBytes(StandardCharsets.UTF_8));
+      form.field("name", name);
     }
-    body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     String query = async == null ? "" : "?async=" + async;
-    return send(
-        HttpRequest.newBuilder(uri("/api/v1/datasets" + query))
-            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-            .build());
-  }
-
-  private Response send(HttpRequest request) throws Exception {
-    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    return new Response(
-        r.statusCode(),
-        r.body(),
-        r.headers().firstValue("Location").orElse(null),
-        r.headers().firstValue("Content-Type").orElse(""));
+    return api.multipart("/api/v1/datasets" + query, form);
   }
 }

@@ -2,13 +2,11 @@ package io.kernelwise.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Response;
 import io.kernelwise.training.TrainingTestDoubles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,20 +64,21 @@ class ExperimentApiTest {
   }
 
   @LocalServerPort int port;
-  final HttpClient http = HttpClient.newHttpClient();
+  HttpJson api;
   String seed3x3;
   String seed5x5;
   String separable;
 
   @BeforeAll
   void createTheArticlesNets() throws Exception {
-    JsonNode presets = call("GET", "/api/v1/architectures/presets", null).body();
+    api = HttpJson.local(port);
+    JsonNode presets = call("GET", "/api/v1/architectures/presets", null).json();
     for (JsonNode p : presets) {
       String name = p.get("name").asString();
       if (List.of("seed-3x3", "seed-5x5", "seed-separable").contains(name)) {
         Response r = call("POST", "/api/v1/architectures", p.get("spec").toString());
         assertThat(r.status()).isEqualTo(201);
-        String id = r.body().get("id").asString();
+        String id = r.json().get("id").asString();
         switch (name) {
           case "seed-3x3" -> seed3x3 = id;
           case "seed-5x5" -> seed5x5 = id;
@@ -107,12 +106,12 @@ class ExperimentApiTest {
                     2)
                 .toString());
     assertThat(r.status()).isEqualTo(202);
-    String id = r.body().get("id").asString();
+    String id = r.json().get("id").asString();
     assertThat(r.location()).isEqualTo("/api/v1/experiments/" + id);
-    assertThat(r.body().get("state").asString()).isEqualTo("RUNNING"); // 3 jobs just queued
-    assertThat(r.body().get("name").asString()).isEqualTo("3x3 stack vs 5x5 vs separable");
-    assertThat(r.body().at("/hyperparameters/epochs").asInt()).isEqualTo(2);
-    assertThat(r.body().at("/hyperparameters/optimizer/type").asString()).isEqualTo("adam");
+    assertThat(r.json().get("state").asString()).isEqualTo("RUNNING"); // 3 jobs just queued
+    assertThat(r.json().get("name").asString()).isEqualTo("3x3 stack vs 5x5 vs separable");
+    assertThat(r.json().at("/hyperparameters/epochs").asInt()).isEqualTo(2);
+    assertThat(r.json().at("/hyperparameters/optimizer/type").asString()).isEqualTo("adam");
 
     JsonNode done = awaitExperiment(id, state("SUCCEEDED"));
     JsonNode rows = done.get("architectures");
@@ -121,7 +120,7 @@ class ExperimentApiTest {
     long firstParameters = 0;
     for (int i = 0; i < 3; i++) {
       JsonNode row = rows.get(i);
-      JsonNode architecture = call("GET", "/api/v1/architectures/" + ids.get(i), null).body();
+      JsonNode architecture = call("GET", "/api/v1/architectures/" + ids.get(i), null).json();
       JsonNode analysis = architecture.get("analysis");
       long trainable = analysis.at("/parameters/trainable").asLong();
       firstParameters = i == 0 ? trainable : firstParameters;
@@ -135,7 +134,7 @@ class ExperimentApiTest {
       assertThat(row.get("receptiveField")).isEqualTo(analysis.get("receptiveField"));
 
       String jobId = row.get("jobId").asString();
-      JsonNode job = call("GET", "/api/v1/jobs/" + jobId, null).body();
+      JsonNode job = call("GET", "/api/v1/jobs/" + jobId, null).json();
       assertThat(job.get("architectureId").asString()).isEqualTo(ids.get(i));
       assertThat(job.get("datasetId").asString()).isEqualTo(DATASET);
       assertThat(row.get("state").asString()).isEqualTo("SUCCEEDED");
@@ -143,7 +142,7 @@ class ExperimentApiTest {
       assertThat(row.get("modelId").asString()).isEqualTo(job.get("modelId").asString());
 
       JsonNode epochs =
-          call("GET", "/api/v1/jobs/" + jobId + "/metrics", null).body().get("epochs");
+          call("GET", "/api/v1/jobs/" + jobId + "/metrics", null).json().get("epochs");
       assertThat(epochs).hasSize(2);
       double best = -1;
       int bestEpoch = 0;
@@ -167,7 +166,7 @@ class ExperimentApiTest {
       assertThat(row.get("imagesPerSecond").asDouble()).isEqualTo(imagesPerSecond / epochs.size());
     }
     // listed, newest first
-    JsonNode page = call("GET", "/api/v1/experiments?page=0&size=50", null).body();
+    JsonNode page = call("GET", "/api/v1/experiments?page=0&size=50", null).json();
     assertThat(page.get("size").asInt()).isEqualTo(50);
     assertThat(page.get("items").findValuesAsString("id")).contains(id);
   }
@@ -181,9 +180,9 @@ class ExperimentApiTest {
     Response r = call("POST", "/api/v1/experiments", body.toString());
     assertThat(r.status()).as(r.toString()).isEqualTo(202);
     assertThat(total("/api/v1/architectures")).isEqualTo(architecturesBefore + 2);
-    assertThat(r.body().get("baseArchitectureId").asString()).isEqualTo(seed5x5);
+    assertThat(r.json().get("baseArchitectureId").asString()).isEqualTo(seed5x5);
 
-    JsonNode done = awaitExperiment(r.body().get("id").asString(), state("SUCCEEDED"));
+    JsonNode done = awaitExperiment(r.json().get("id").asString(), state("SUCCEEDED"));
     JsonNode rows = done.get("architectures");
     assertThat(rows).hasSize(3);
     assertThat(rows.get(0).get("architectureId").asString()).isEqualTo(seed5x5);
@@ -192,7 +191,7 @@ class ExperimentApiTest {
     for (int i = 1; i < 3; i++) {
       JsonNode row = rows.get(i);
       JsonNode variant =
-          call("GET", "/api/v1/architectures/" + row.get("architectureId").asString(), null).body();
+          call("GET", "/api/v1/architectures/" + row.get("architectureId").asString(), null).json();
       assertThat(variant.get("baseId").asString()).isEqualTo(seed5x5);
       assertThat(variant.get("transform").asString()).isEqualTo(transforms.get(i - 1));
       assertThat(row.get("transform").asString()).isEqualTo(transforms.get(i - 1));
@@ -212,9 +211,9 @@ class ExperimentApiTest {
   @Test
   void chartsValidationAccuracyPerEpochAsSvgAndPng() throws Exception {
     String id = createAndFinish(List.of(seed3x3, separable), 3);
-    JsonNode rows = call("GET", "/api/v1/experiments/" + id, null).body().get("architectures");
+    JsonNode rows = call("GET", "/api/v1/experiments/" + id, null).json().get("architectures");
 
-    Raw svg = raw("/api/v1/experiments/" + id + "/chart", null);
+    Response svg = raw("/api/v1/experiments/" + id + "/chart", null);
     assertThat(svg.status()).isEqualTo(200);
     assertThat(svg.contentType()).startsWith("image/svg+xml");
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -236,7 +235,7 @@ class ExperimentApiTest {
     assertThat(doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "path").getLength())
         .isGreaterThanOrEqualTo(rows.size());
 
-    Raw png = raw("/api/v1/experiments/" + id + "/chart?format=png", null);
+    Response png = raw("/api/v1/experiments/" + id + "/chart?format=png", null);
     assertThat(png.status()).isEqualTo(200);
     assertThat(png.contentType()).isEqualTo("image/png");
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.body()));
@@ -244,13 +243,15 @@ class ExperimentApiTest {
     assertThat(image.getWidth()).isEqualTo(800);
     assertThat(image.getHeight()).isEqualTo(500);
 
-    Raw accepted = raw("/api/v1/experiments/" + id + "/chart?width=640&height=400", "image/png");
+    Response accepted =
+        raw("/api/v1/experiments/" + id + "/chart?width=640&height=400", "image/png");
     assertThat(accepted.contentType()).isEqualTo("image/png");
     BufferedImage small = ImageIO.read(new ByteArrayInputStream(accepted.body()));
     assertThat(small.getWidth()).isEqualTo(640);
     assertThat(small.getHeight()).isEqualTo(400);
 
-    Raw preferred = raw("/api/v1/experiments/" + id + "/chart", "image/png;q=0.5, image/svg+xml");
+    Response preferred =
+        raw("/api/v1/experiments/" + id + "/chart", "image/png;q=0.5, image/svg+xml");
     assertThat(preferred.contentType()).startsWith("image/svg+xml");
 
     assertThat(raw("/api/v1/experiments/" + id + "/chart?format=gif", null).status())
@@ -268,16 +269,16 @@ class ExperimentApiTest {
             "/api/v1/experiments",
             body("architectureIds", List.of(seed3x3, seed5x5), "epochs", 500).toString());
     assertThat(r.status()).isEqualTo(202);
-    String id = r.body().get("id").asString();
+    String id = r.json().get("id").asString();
 
     Response cancelled = call("POST", "/api/v1/experiments/" + id + "/cancel", null);
     assertThat(cancelled.status()).isEqualTo(202);
-    assertThat(cancelled.body().get("cancelRequestedAt").isNull()).isFalse();
+    assertThat(cancelled.json().get("cancelRequestedAt").isNull()).isFalse();
 
     JsonNode done = awaitExperiment(id, state("CANCELLED"));
     for (JsonNode row : done.get("architectures")) {
       assertThat(row.get("state").asString()).isEqualTo("CANCELLED");
-      JsonNode job = call("GET", "/api/v1/jobs/" + row.get("jobId").asString(), null).body();
+      JsonNode job = call("GET", "/api/v1/jobs/" + row.get("jobId").asString(), null).json();
       assertThat(job.get("state").asString()).isEqualTo("CANCELLED");
     }
     Response again = call("POST", "/api/v1/experiments/" + id + "/cancel", null);
@@ -334,7 +335,7 @@ class ExperimentApiTest {
     assertRejected(busyDataset, 409, "datasetId");
 
     // an architecture for 100 classes does not fit a 10-class dataset
-    JsonNode spec = call("GET", "/api/v1/architectures/" + seed3x3, null).body().get("spec");
+    JsonNode spec = call("GET", "/api/v1/architectures/" + seed3x3, null).json().get("spec");
     ObjectNode hundred = (ObjectNode) spec.deepCopy();
     hundred.put("name", "seed-3x3-cifar100");
     hundred.put("classes", 100);
@@ -343,7 +344,7 @@ class ExperimentApiTest {
     Response created = call("POST", "/api/v1/architectures", hundred.toString());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     assertRejected(
-        body("architectureIds", List.of(seed3x3, created.body().get("id").asString())),
+        body("architectureIds", List.of(seed3x3, created.json().get("id").asString())),
         409,
         "architectureIds[1]");
   }
@@ -355,10 +356,10 @@ class ExperimentApiTest {
       Response r = call("GET", path, null);
       assertThat(r.status()).as(path).isEqualTo(404);
       assertThat(r.contentType()).startsWith("application/problem+json");
-      assertThat(r.body().get("detail").asString()).contains("x-missing");
+      assertThat(r.json().get("detail").asString()).contains("x-missing");
     }
     // asking for an image still gets the problem, not an empty 406
-    Raw asImage = raw("/api/v1/experiments/x-missing/chart", "image/png");
+    Response asImage = raw("/api/v1/experiments/x-missing/chart", "image/png");
     assertThat(asImage.status()).isEqualTo(404);
     assertThat(asImage.contentType()).startsWith("application/problem+json");
     assertThat(call("POST", "/api/v1/experiments/x-missing/cancel", null).status()).isEqualTo(404);
@@ -367,7 +368,7 @@ class ExperimentApiTest {
 
   @Test
   void endpointsAreDocumentedInOpenApi() throws Exception {
-    JsonNode paths = call("GET", "/v3/api-docs", null).body().get("paths");
+    JsonNode paths = call("GET", "/v3/api-docs", null).json().get("paths");
     assertThat(paths.has("/api/v1/experiments")).isTrue();
     assertThat(paths.has("/api/v1/experiments/{id}")).isTrue();
     assertThat(paths.has("/api/v1/experiments/{id}/chart")).isTrue();
@@ -377,37 +378,16 @@ class ExperimentApiTest {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  record Response(int status, String contentType, String location, JsonNode body) {}
-
-  record Raw(int status, String contentType, byte[] body) {}
-
-  Response call(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json");
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(
-        r.statusCode(),
-        r.headers().firstValue("Content-Type").orElse(""),
-        r.headers().firstValue("Location").orElse(null),
-        r.body().isEmpty() ? null : JSON.readTree(r.body()));
+  Response call(String method, String path, String body) {
+    return api.request(method, path).json(body).send();
   }
 
-  Raw raw(String path, String accept) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .timeout(Duration.ofSeconds(30));
+  Response raw(String path, String accept) {
+    HttpJson.Request r = api.request("GET", path);
     if (accept != null) {
-      b.header("Accept", accept);
+      r.header("Accept", accept);
     }
-    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    return new Raw(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    return r.send();
   }
 
   /** A request on the ready dataset; pairs of field, value; "epochs" goes into hyperparameters. */
@@ -438,7 +418,7 @@ class ExperimentApiTest {
             "/api/v1/experiments",
             body("architectureIds", ids, "epochs", epochs).toString());
     assertThat(r.status()).isEqualTo(202);
-    String id = r.body().get("id").asString();
+    String id = r.json().get("id").asString();
     awaitExperiment(id, state("SUCCEEDED"));
     return id;
   }
@@ -448,11 +428,11 @@ class ExperimentApiTest {
     long jobs = total("/api/v1/jobs");
     long architectures = total("/api/v1/architectures");
     Response r = call("POST", "/api/v1/experiments", body.toString());
-    assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(status);
+    assertThat(r.status()).as(body + " -> " + r.json()).isEqualTo(status);
     assertThat(r.contentType()).startsWith("application/problem+json");
     List<String> named = new ArrayList<>();
-    r.body().path("errors").forEach(e -> named.add(e.get("field").asString()));
-    assertThat(named).as(r.body().toString()).contains(fields);
+    r.json().path("errors").forEach(e -> named.add(e.get("field").asString()));
+    assertThat(named).as(r.json().toString()).contains(fields);
     assertThat(total("/api/v1/experiments")).as("experiments after " + body).isEqualTo(experiments);
     assertThat(total("/api/v1/jobs")).as("jobs after " + body).isEqualTo(jobs);
     assertThat(total("/api/v1/architectures"))
@@ -461,13 +441,13 @@ class ExperimentApiTest {
   }
 
   long total(String list) throws Exception {
-    return call("GET", list + "?size=1", null).body().get("total").asLong();
+    return call("GET", list + "?size=1", null).json().get("total").asLong();
   }
 
   JsonNode awaitExperiment(String id, Predicate<JsonNode> condition) throws Exception {
     long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      JsonNode e = call("GET", "/api/v1/experiments/" + id, null).body();
+      JsonNode e = call("GET", "/api/v1/experiments/" + id, null).json();
       if (condition.test(e)) {
         return e;
       }

@@ -1,15 +1,13 @@
 package io.kernelwise.inference;
 
-import static io.kernelwise.models.ServingFixtures.postBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Response;
 import io.kernelwise.models.ModelRegistry;
 import io.kernelwise.models.NewModel;
 import io.kernelwise.models.ServingFixtures;
 import io.kernelwise.network.NetworkFactory;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,35 +68,30 @@ class InferenceBackpressureHttpTest {
                 ServingFixtures.CIFAR_STD,
                 Map.of(),
                 ServingFixtures.parameters(networks, SLOW_SPEC, tmp, 1)));
-    String url = "http://localhost:" + port + "/api/v1/models/" + id + "/predict";
+    HttpJson api = HttpJson.local(port);
+    String url = "/api/v1/models/" + id + "/predict";
     byte[] jpeg = ServingFixtures.cifarTestImages(1).get(0).bytes();
-    assertThat(postBytes(url, "image/jpeg", jpeg).statusCode()).isEqualTo(200); // loads it
+    assertThat(api.post(url, "image/jpeg", jpeg).status()).isEqualTo(200); // loads it
 
-    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    List<CompletableFuture<Response>> answers = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      answers.add(
-          ServingFixtures.HTTP.sendAsync(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header("Content-Type", "image/jpeg")
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString()));
+      answers.add(api.request("POST", url).body("image/jpeg", jpeg).sendAsync());
     }
     int ok = 0;
     int busy = 0;
     for (var answer : answers) {
-      HttpResponse<String> r = answer.join();
-      if (r.statusCode() == 503) {
+      Response r = answer.join();
+      if (r.status() == 503) {
         busy++;
-        assertThat(r.body()).contains("\"title\":\"Busy\"").contains("queue-capacity");
+        assertThat(r.text()).contains("\"title\":\"Busy\"").contains("queue-capacity");
         assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
       } else {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
         ok++;
       }
     }
     assertThat(busy).as("requests refused by the full queue").isGreaterThan(0);
     assertThat(ok).as("requests served").isGreaterThanOrEqualTo(1);
-    assertThat(postBytes(url, "image/jpeg", jpeg).statusCode()).isEqualTo(200);
+    assertThat(api.post(url, "image/jpeg", jpeg).status()).isEqualTo(200);
   }
 }

@@ -1,13 +1,12 @@
 package io.kernelwise.inference;
 
 import static io.kernelwise.models.ServingFixtures.CIFAR_CLASSES;
-import static io.kernelwise.models.ServingFixtures.get;
-import static io.kernelwise.models.ServingFixtures.postBytes;
-import static io.kernelwise.models.ServingFixtures.postMultipart;
-import static io.kernelwise.models.ServingFixtures.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Multipart;
+import io.kernelwise.HttpJson.Response;
 import io.kernelwise.models.ModelRegistry;
 import io.kernelwise.models.ServingFixtures;
 import io.kernelwise.network.NetworkFactory;
@@ -15,9 +14,6 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,7 +63,7 @@ class PredictionHttpTest {
 
   String modelId;
   List<ServingFixtures.Image> images;
-  String root;
+  HttpJson api;
 
   @BeforeAll
   void registerModel(@TempDir Path tmp) throws IOException {
@@ -77,18 +73,18 @@ class PredictionHttpTest {
 
   @BeforeEach
   void setUp() {
-    root = "http://localhost:" + port;
+    api = HttpJson.local(port);
   }
 
   String predictUrl(String query) {
-    return root + "/api/v1/models/" + modelId + "/predict" + query;
+    return "/api/v1/models/" + modelId + "/predict" + query;
   }
 
   @Test
   void classifiesOneJpegWithTopKLabelsAndProbabilitiesSummingToOne() {
-    HttpResponse<String> r = postBytes(predictUrl(""), "image/jpeg", images.get(0).bytes());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    JsonNode body = JSON.readTree(r.body());
+    Response r = postBytes(predictUrl(""), "image/jpeg", images.get(0).bytes());
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode body = JSON.readTree(r.text());
     assertThat(body.get("modelId").asString()).isEqualTo(modelId);
     assertThat(body.get("predictions")).hasSize(5); // default topK
     double previous = 1;
@@ -117,8 +113,8 @@ class PredictionHttpTest {
       }
     }
     for (BufferedImage image : List.of(grey, rgba)) {
-      HttpResponse<String> r = postBytes(predictUrl("?topK=10"), "image/png", png(image));
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Response r = postBytes(predictUrl("?topK=10"), "image/png", png(image));
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
       assertThat(Arrays.stream(probabilities(r)).sum()).isCloseTo(1.0, within(1e-4));
     }
   }
@@ -129,9 +125,9 @@ class PredictionHttpTest {
     for (int i = 0; i < 3; i++) {
       files.add(Map.entry(images.get(i).name() + "-" + i, images.get(i).bytes()));
     }
-    HttpResponse<String> r = postMultipart(predictUrl("?topK=10"), "file", files);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    JsonNode results = JSON.readTree(r.body()).get("results");
+    Response r = postMultipart(predictUrl("?topK=10"), "file", files);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode results = JSON.readTree(r.text()).get("results");
     assertThat(results).hasSize(3);
     for (int i = 0; i < 3; i++) {
       assertThat(results.get(i).get("file").asString()).isEqualTo(files.get(i).getKey());
@@ -141,8 +137,8 @@ class PredictionHttpTest {
           .containsExactly(single, within(1e-5));
     }
     // one part answers like a single image
-    HttpResponse<String> one = postMultipart(predictUrl("?topK=3"), "file", files.subList(0, 1));
-    assertThat(JSON.readTree(one.body()).get("predictions")).hasSize(3);
+    Response one = postMultipart(predictUrl("?topK=3"), "file", files.subList(0, 1));
+    assertThat(JSON.readTree(one.text()).get("predictions")).hasSize(3);
   }
 
   @Test
@@ -164,18 +160,17 @@ class PredictionHttpTest {
     List<Map.Entry<String, byte[]>> oneBad =
         List.of(Map.entry("a.jpg", jpeg), Map.entry("b.jpg", "nope".getBytes()));
     assertProblem(postMultipart(predictUrl(""), "file", oneBad), 400, "file[1]");
-    assertProblem(
-        postBytes(root + "/api/v1/models/missing/predict", "image/jpeg", jpeg), 404, "missing");
+    assertProblem(postBytes("/api/v1/models/missing/predict", "image/jpeg", jpeg), 404, "missing");
     assertProblem(postBytes(predictUrl("?topK=0"), "image/jpeg", jpeg), 400, "topK");
     assertProblem(postBytes(predictUrl("?topK=11"), "image/jpeg", jpeg), 400, "topK");
     assertProblem(postBytes(predictUrl("?topK=abc"), "image/jpeg", jpeg), 400, "topK");
-    assertThat(postBytes(predictUrl(""), "text/plain", jpeg).statusCode()).isEqualTo(415);
-    HttpResponse<String> garbled =
+    assertThat(postBytes(predictUrl(""), "text/plain", jpeg).status()).isEqualTo(415);
+    Response garbled =
         postBytes(
             predictUrl(""), "multipart/form-data; boundary=xyz", "--xyz\r\nnot a part".getBytes());
-    assertThat(garbled.statusCode()).as(garbled.body()).isBetween(400, 499);
+    assertThat(garbled.status()).as(garbled.text()).isBetween(400, 499);
 
-    assertThat(postBytes(predictUrl(""), "image/jpeg", jpeg).statusCode()).isEqualTo(200);
+    assertThat(postBytes(predictUrl(""), "image/jpeg", jpeg).status()).isEqualTo(200);
   }
 
   @Test
@@ -187,20 +182,17 @@ class PredictionHttpTest {
     double batchesBefore = metric("kernelwise_inference_batch_size_count");
     double imagesBefore = metric("kernelwise_inference_batch_size_sum");
 
-    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    List<CompletableFuture<Response>> answers = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
       answers.add(
-          ServingFixtures.HTTP.sendAsync(
-              HttpRequest.newBuilder(URI.create(predictUrl("?topK=10")))
-                  .header("Content-Type", "image/jpeg")
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(images.get(i % 16).bytes()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString()));
+          api.request("POST", predictUrl("?topK=10"))
+              .body("image/jpeg", images.get(i % 16).bytes())
+              .sendAsync());
     }
     for (int i = 0; i < 64; i++) {
-      HttpResponse<String> r = answers.get(i).join();
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      assertThat(sortedByLabel(JSON.readTree(r.body()).get("predictions")))
+      Response r = answers.get(i).join();
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(sortedByLabel(JSON.readTree(r.text()).get("predictions")))
           .containsExactly(expected.get(i % 16), within(1e-5));
     }
     double batches = metric("kernelwise_inference_batch_size_count") - batchesBefore;
@@ -209,7 +201,7 @@ class PredictionHttpTest {
     assertThat(batches).as("64 images in fewer forward passes").isLessThan(64);
     assertThat(metric("kernelwise_inference_batch_size_max")).isGreaterThan(1);
 
-    String prometheus = get(root + "/actuator/prometheus").body();
+    String prometheus = get("/actuator/prometheus").text();
     assertThat(prometheus)
         .contains("kernelwise_inference_seconds_bucket{")
         .contains("le=\"0.001\"")
@@ -219,12 +211,11 @@ class PredictionHttpTest {
   @Test
   void deletingAServedModelUnloadsIt(@TempDir Path tmp) throws IOException {
     String id = ServingFixtures.registerSeedModel(registry, networks, tmp);
-    String url = root + "/api/v1/models/" + id + "/predict";
-    assertThat(postBytes(url, "image/jpeg", images.get(0).bytes()).statusCode()).isEqualTo(200);
+    String url = "/api/v1/models/" + id + "/predict";
+    assertThat(postBytes(url, "image/jpeg", images.get(0).bytes()).status()).isEqualTo(200);
     double loaded = metric("kernelwise_models_loaded");
-    HttpResponse<String> deleted =
-        send(HttpRequest.newBuilder(URI.create(root + "/api/v1/models/" + id)).DELETE().build());
-    assertThat(deleted.statusCode()).isEqualTo(204);
+    Response deleted = api.delete("/api/v1/models/" + id);
+    assertThat(deleted.status()).isEqualTo(204);
     assertThat(metric("kernelwise_models_loaded")).isEqualTo(loaded - 1);
     assertProblem(postBytes(url, "image/jpeg", images.get(0).bytes()), 404, id);
   }
@@ -234,29 +225,43 @@ class PredictionHttpTest {
     String second = ServingFixtures.registerSeedModel(registry, networks, tmp);
     String third = ServingFixtures.registerSeedModel(registry, networks, tmp);
     byte[] jpeg = images.get(1).bytes();
-    String expected = postBytes(predictUrl("?topK=10"), "image/jpeg", jpeg).body();
+    String expected = postBytes(predictUrl("?topK=10"), "image/jpeg", jpeg).text();
     for (String id : List.of(second, third)) {
-      String url = root + "/api/v1/models/" + id + "/predict";
-      assertThat(postBytes(url, "image/jpeg", jpeg).statusCode()).isEqualTo(200);
+      String url = "/api/v1/models/" + id + "/predict";
+      assertThat(postBytes(url, "image/jpeg", jpeg).status()).isEqualTo(200);
     }
     assertThat(metric("kernelwise_models_loaded")).isEqualTo(2); // the first one was evicted
     // and is loaded again on demand, answering the same
-    assertThat(postBytes(predictUrl("?topK=10"), "image/jpeg", jpeg).body()).isEqualTo(expected);
+    assertThat(postBytes(predictUrl("?topK=10"), "image/jpeg", jpeg).text()).isEqualTo(expected);
     assertThat(metric("kernelwise_models_loaded")).isEqualTo(2);
   }
 
   // ---- helpers ----
 
-  private void assertProblem(HttpResponse<String> r, int status, String mention) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+  private Response get(String path) {
+    return api.get(path);
+  }
+
+  private Response postBytes(String path, String contentType, byte[] body) {
+    return api.post(path, contentType, body);
+  }
+
+  private Response postMultipart(String path, String field, List<Map.Entry<String, byte[]>> files) {
+    Multipart form = new Multipart();
+    files.forEach(f -> form.file(field, f.getKey(), f.getValue()));
+    return api.multipart(path, form);
+  }
+
+  private void assertProblem(Response r, int status, String mention) {
+    assertThat(r.status()).as(r.text()).isEqualTo(status);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
-    assertThat(r.body()).contains(mention);
+    assertThat(r.text()).contains(mention);
   }
 
   /** Probabilities in class order, from a topK=10 answer. */
-  private static double[] probabilities(HttpResponse<String> r) {
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return sortedByLabel(JSON.readTree(r.body()).get("predictions"));
+  private static double[] probabilities(Response r) {
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return sortedByLabel(JSON.readTree(r.text()).get("predictions"));
   }
 
   private static double[] sortedByLabel(JsonNode predictions) {
@@ -271,7 +276,7 @@ class PredictionHttpTest {
   private double metric(String name) {
     Matcher m =
         Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.eE+-]+)$")
-            .matcher(get(root + "/actuator/prometheus").body());
+            .matcher(get("/actuator/prometheus").text());
     double sum = 0;
     boolean found = false;
     while (m.find()) {

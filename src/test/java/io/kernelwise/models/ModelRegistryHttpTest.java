@@ -1,19 +1,14 @@
 package io.kernelwise.models;
 
-import static io.kernelwise.models.ServingFixtures.get;
-import static io.kernelwise.models.ServingFixtures.postBytes;
-import static io.kernelwise.models.ServingFixtures.postMultipart;
-import static io.kernelwise.models.ServingFixtures.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Multipart;
+import io.kernelwise.HttpJson.Response;
 import io.kernelwise.network.NetworkFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,18 +49,19 @@ class ModelRegistryHttpTest {
   @Autowired ModelStore store;
   @TempDir Path tmp;
 
-  String base;
+  final String base = "/api/v1/models";
+  HttpJson api;
 
   @BeforeEach
   void setUp() {
-    base = "http://localhost:" + port + "/api/v1/models";
+    api = HttpJson.local(port);
   }
 
   @Test
   void registeredModelIsListedReadAndDeleted() throws Exception {
     String id = ServingFixtures.registerSeedModel(registry, networks, tmp);
 
-    JsonNode model = JSON.readTree(get(base + "/" + id).body());
+    JsonNode model = JSON.readTree(get(base + "/" + id).text());
     assertThat(model.get("id").asString()).isEqualTo(id);
     assertThat(model.get("architectureId").asString()).isEqualTo("arch-test");
     assertThat(model.get("datasetId").asString()).isEqualTo("cifar10-mini");
@@ -83,25 +79,25 @@ class ModelRegistryHttpTest {
     assertThat(model.get("artifactBytes").asLong()).isEqualTo(onDisk).isGreaterThan(1_000_000);
     assertThat(model.get("createdAt").asString()).isNotBlank();
 
-    JsonNode page = JSON.readTree(get(base + "?page=0&size=500").body());
+    JsonNode page = JSON.readTree(get(base + "?page=0&size=500").text());
     assertThat(page.get("items").findValuesAsString("id")).contains(id);
     assertThat(page.get("total").asLong()).isGreaterThanOrEqualTo(1);
-    assertThat(get(base + "?size=0").statusCode()).isEqualTo(400);
+    assertThat(get(base + "?size=0").status()).isEqualTo(400);
 
-    assertThat(delete(id).statusCode()).isEqualTo(204);
-    HttpResponse<String> gone = get(base + "/" + id);
-    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(delete(id).status()).isEqualTo(204);
+    Response gone = get(base + "/" + id);
+    assertThat(gone.status()).isEqualTo(404);
     assertThat(gone.headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
     assertThat(store.directory(id)).doesNotExist();
-    assertThat(delete(id).statusCode()).isEqualTo(404);
+    assertThat(delete(id).status()).isEqualTo(404);
   }
 
   @Test
   void exportDeleteImportGivesIdenticalProbabilities() throws Exception {
     String id = ServingFixtures.registerSeedModel(registry, networks, tmp);
     byte[] image = ServingFixtures.cifarTestImages(1).get(0).bytes();
-    String before = postBytes(base + "/" + id + "/predict?topK=10", "image/jpeg", image).body();
+    String before = postBytes(base + "/" + id + "/predict?topK=10", "image/jpeg", image).text();
 
     byte[] zip = artifact(id);
     Map<String, byte[]> entries = unzip(zip);
@@ -116,15 +112,15 @@ class ModelRegistryHttpTest {
           .isEqualTo(sha256(entries.get(f)));
     }
 
-    assertThat(delete(id).statusCode()).isEqualTo(204);
-    HttpResponse<String> imported = importZip(zip);
-    assertThat(imported.statusCode()).isEqualTo(201);
+    assertThat(delete(id).status()).isEqualTo(204);
+    Response imported = importZip(zip);
+    assertThat(imported.status()).isEqualTo(201);
     String newId = JSON.readTree(imported.body()).get("id").asString();
     assertThat(imported.headers().firstValue("Location")).hasValue("/api/v1/models/" + newId);
     assertThat(JSON.readTree(imported.body()).get("name").asString())
         .isEqualTo("seed-3x3 test model");
 
-    String after = postBytes(base + "/" + newId + "/predict?topK=10", "image/jpeg", image).body();
+    String after = postBytes(base + "/" + newId + "/predict?topK=10", "image/jpeg", image).text();
     assertThat(JSON.readTree(after).get("predictions"))
         .isEqualTo(JSON.readTree(before).get("predictions"));
     // the re-exported manifest names the new id
@@ -159,9 +155,8 @@ class ModelRegistryHttpTest {
     assertRejected(importZip(zip(traversal)), "evil");
     // not a zip at all, and no file part
     assertRejected(importZip("hello".getBytes(StandardCharsets.UTF_8)), "zip");
-    HttpResponse<String> noFile =
-        postMultipart(base + "/import", "other", List.of(Map.entry("x.zip", zip)));
-    assertThat(noFile.statusCode()).isEqualTo(400);
+    Response noFile = api.multipart(base + "/import", new Multipart().file("other", "x.zip", zip));
+    assertThat(noFile.status()).isEqualTo(400);
     // an unsupported format version
     Map<String, byte[]> future = new LinkedHashMap<>(good);
     ObjectNode m = (ObjectNode) JSON.readTree(good.get("manifest.json"));
@@ -194,20 +189,19 @@ class ModelRegistryHttpTest {
     Path hidden = elsewhere.resolve(id);
     // as a replica whose shared volume has not caught up yet
     Files.move(store.directory(id), hidden);
-    HttpResponse<String> artifact = get(base + "/" + id + "/artifact");
-    assertThat(artifact.statusCode()).isEqualTo(503);
-    assertThat(artifact.body()).contains("not (yet) visible");
+    Response artifact = get(base + "/" + id + "/artifact");
+    assertThat(artifact.status()).isEqualTo(503);
+    assertThat(artifact.text()).contains("not (yet) visible");
     byte[] jpeg = ServingFixtures.cifarTestImages(1).get(0).bytes();
-    HttpResponse<String> predict = postBytes(base + "/" + id + "/predict", "image/jpeg", jpeg);
-    assertThat(predict.statusCode()).isEqualTo(503);
+    Response predict = postBytes(base + "/" + id + "/predict", "image/jpeg", jpeg);
+    assertThat(predict.status()).isEqualTo(503);
     Files.move(hidden, store.directory(id));
-    assertThat(postBytes(base + "/" + id + "/predict", "image/jpeg", jpeg).statusCode())
-        .isEqualTo(200);
+    assertThat(postBytes(base + "/" + id + "/predict", "image/jpeg", jpeg).status()).isEqualTo(200);
   }
 
   @Test
   void endpointsAreDocumented() {
-    String docs = get("http://localhost:" + port + "/v3/api-docs").body();
+    String docs = get("/v3/api-docs").text();
     assertThat(docs)
         .contains("/api/v1/models/{id}/predict")
         .contains("/api/v1/models/{id}/artifact")
@@ -218,17 +212,25 @@ class ModelRegistryHttpTest {
 
   @Test
   void unknownModelIs404() {
-    assertThat(get(base + "/nope").statusCode()).isEqualTo(404);
-    assertThat(get(base + "/nope/artifact").statusCode()).isEqualTo(404);
+    assertThat(get(base + "/nope").status()).isEqualTo(404);
+    assertThat(get(base + "/nope/artifact").status()).isEqualTo(404);
   }
 
-  private void assertRejected(HttpResponse<String> response, String mention) {
-    assertThat(response.statusCode()).as(response.body()).isBetween(400, 499);
-    assertThat(response.body()).contains(mention);
+  private void assertRejected(Response response, String mention) {
+    assertThat(response.status()).as(response.text()).isBetween(400, 499);
+    assertThat(response.text()).contains(mention);
+  }
+
+  private Response get(String path) {
+    return api.get(path);
+  }
+
+  private Response postBytes(String path, String contentType, byte[] body) {
+    return api.post(path, contentType, body);
   }
 
   private long total() {
-    return JSON.readTree(get(base).body()).get("total").asLong();
+    return JSON.readTree(get(base).text()).get("total").asLong();
   }
 
   private List<String> modelDirectories() throws IOException {
@@ -240,23 +242,18 @@ class ModelRegistryHttpTest {
     }
   }
 
-  private HttpResponse<String> delete(String id) {
-    return send(HttpRequest.newBuilder(URI.create(base + "/" + id)).DELETE().build());
+  private Response delete(String id) {
+    return api.delete(base + "/" + id);
   }
 
   private byte[] artifact(String id) throws Exception {
-    HttpResponse<byte[]> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(base + "/" + id + "/artifact")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/zip");
+    Response r = get(base + "/" + id + "/artifact").expect(200);
+    assertThat(r.contentType()).isEqualTo("application/zip");
     return r.body();
   }
 
-  private HttpResponse<String> importZip(byte[] zip) {
-    return postMultipart(base + "/import", "file", List.of(Map.entry("model.zip", zip)));
+  private Response importZip(byte[] zip) {
+    return api.multipart(base + "/import", new Multipart().file("file", "model.zip", zip));
   }
 
   static Map<String, byte[]> unzip(byte[] zip) throws IOException {

@@ -14,11 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Builds real models for serving tests without the training engine: the seed-3x3 preset is built
  * with the {@link NetworkFactory}, Xavier-initialized, saved with {@code Block#saveParameters} and
- * registered through {@link ModelRegistry}; plus CIFAR-10 mini images and HTTP helpers.
+ * registered through {@link ModelRegistry}; plus CIFAR-10 mini images.
  */
 public final class ServingFixtures {
   public static final Path SEED_3X3 = Path.of("../shared/bench/specs/seed-3x3.json");
@@ -123,58 +118,5 @@ public final class ServingFixtures {
       }
     }
     return images;
-  }
-
-  // ---- HTTP ----
-
-  public static final HttpClient HTTP = HttpClient.newHttpClient();
-
-  public static HttpResponse<String> send(HttpRequest request) {
-    try {
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  public static HttpResponse<String> get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
-  }
-
-  public static HttpResponse<String> postBytes(String url, String contentType, byte[] body) {
-    return send(
-        HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build());
-  }
-
-  /** A multipart/form-data body with one part per (filename, bytes), all named {@code field}. */
-  public static HttpResponse<String> postMultipart(
-      String url, String field, List<Map.Entry<String, byte[]>> files) {
-    String boundary = "kw" + UUID.randomUUID().toString().replace("-", "");
-    var body = new java.io.ByteArrayOutputStream();
-    try {
-      for (var f : files) {
-        body.write(
-            ("--"
-                    + boundary
-                    + "\r\nContent-Disposition: form-data; name=\""
-                    + field
-                    + "\"; filename=\""
-                    + f.getKey()
-                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.write(f.getValue());
-        body.write("\r\n".getBytes(StandardCharsets.UTF_8));
-      }
-      body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return postBytes(url, "multipart/form-data; boundary=" + boundary, body.toByteArray());
   }
 }

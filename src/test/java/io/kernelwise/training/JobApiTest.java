@@ -2,17 +2,15 @@ package io.kernelwise.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.HttpJson;
+import io.kernelwise.HttpJson.Response;
+import io.kernelwise.HttpJson.SseEvent;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -75,28 +73,17 @@ class JobApiTest {
   @LocalServerPort int port;
   @Autowired FakeTrainingEngine engine;
   @Autowired MeterRegistry meters;
-  final HttpClient http = HttpClient.newHttpClient();
+  HttpJson api;
+
+  @BeforeEach
+  void client() {
+    api = HttpJson.local(port);
+  }
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  record Response(int status, String contentType, String location, JsonNode body) {}
-
-  Response call(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json");
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(
-        r.statusCode(),
-        r.headers().firstValue("Content-Type").orElse(""),
-        r.headers().firstValue("Location").orElse(null),
-        r.body().isEmpty() ? null : JSON.readTree(r.body()));
+  Response call(String method, String path, String body) {
+    return api.request(method, path).json(body).send();
   }
 
   JsonNode submit(int epochs) throws Exception {
@@ -109,12 +96,12 @@ class JobApiTest {
                 + epochs
                 + ",\"batchSize\":8}}");
     assertThat(r.status()).isEqualTo(202);
-    assertThat(r.location()).isEqualTo("/api/v1/jobs/" + r.body().get("id").asString());
-    return r.body();
+    assertThat(r.location()).isEqualTo("/api/v1/jobs/" + r.json().get("id").asString());
+    return r.json();
   }
 
   JsonNode job(String id) throws Exception {
-    return call("GET", "/api/v1/jobs/" + id, null).body();
+    return call("GET", "/api/v1/jobs/" + id, null).json();
   }
 
   JsonNode awaitJob(String id, Predicate<JsonNode> condition) throws Exception {
@@ -136,7 +123,7 @@ class JobApiTest {
   }
 
   long totalJobs() throws Exception {
-    return call("GET", "/api/v1/jobs?size=1", null).body().get("total").asLong();
+    return call("GET", "/api/v1/jobs?size=1", null).json().get("total").asLong();
   }
 
   // ---- tests ----------------------------------------------------------------------------------
@@ -168,7 +155,7 @@ class JobApiTest {
     assertThat(meters.get("kernelwise.training.epoch").tag("job", id).timer().count()).isEqualTo(2);
     assertThat(meters.get("kernelwise.jobs").tag("state", "SUCCEEDED").gauge().value())
         .isGreaterThanOrEqualTo(1);
-    JsonNode list = call("GET", "/api/v1/jobs?state=succeeded&page=0&size=50", null).body();
+    JsonNode list = call("GET", "/api/v1/jobs?state=succeeded&page=0&size=50", null).json();
     assertThat(list.get("items").valueStream().map(j -> j.get("id").asString())).contains(id);
   }
 
@@ -184,12 +171,12 @@ class JobApiTest {
 
     Response cancelQueued = call("POST", "/api/v1/jobs/" + second + "/cancel", null);
     assertThat(cancelQueued.status()).isEqualTo(202);
-    assertThat(cancelQueued.body().get("state").asString()).isEqualTo("CANCELLED");
+    assertThat(cancelQueued.json().get("state").asString()).isEqualTo("CANCELLED");
     assertThat(job(third).get("queuePosition").asLong()).isEqualTo(1);
 
     Response cancelRunning = call("POST", "/api/v1/jobs/" + running + "/cancel", null);
     assertThat(cancelRunning.status()).isEqualTo(202);
-    assertThat(cancelRunning.body().get("cancelRequested").asBoolean()).isTrue();
+    assertThat(cancelRunning.json().get("cancelRequested").asBoolean()).isTrue();
     JsonNode cancelled = awaitJob(running, state("CANCELLED"));
     assertThat(cancelled.get("progress").asDouble()).isLessThan(0.01);
     assertThat(cancelled.get("modelId").isNull()).isTrue();
@@ -205,7 +192,7 @@ class JobApiTest {
   void metricsArePolledWithSinceEpoch() throws Exception {
     String id = submit(3).get("id").asString();
     awaitJob(id, state("SUCCEEDED"));
-    JsonNode all = call("GET", "/api/v1/jobs/" + id + "/metrics", null).body();
+    JsonNode all = call("GET", "/api/v1/jobs/" + id + "/metrics", null).json();
     assertThat(all.get("epochs").valueStream().map(e -> e.get("epoch").asInt()))
         .containsExactly(1, 2, 3);
     JsonNode first = all.get("epochs").get(0);
@@ -222,7 +209,7 @@ class JobApiTest {
     }
     assertThat(first.get("trainLoss").asDouble()).isEqualTo(2.0);
     assertThat(all.get("steps")).hasSize(3 * 5);
-    JsonNode since = call("GET", "/api/v1/jobs/" + id + "/metrics?sinceEpoch=2", null).body();
+    JsonNode since = call("GET", "/api/v1/jobs/" + id + "/metrics?sinceEpoch=2", null).json();
     assertThat(since.get("epochs").valueStream().map(e -> e.get("epoch").asInt()))
         .containsExactly(3);
     assertThat(since.get("steps").valueStream().map(s -> s.get("epoch").asInt()))
@@ -230,7 +217,7 @@ class JobApiTest {
         .hasSize(5);
     Response bad = call("GET", "/api/v1/jobs/" + id + "/metrics?sinceEpoch=-1", null);
     assertThat(bad.status()).isEqualTo(400);
-    assertThat(bad.body().at("/errors/0/field").asString()).isEqualTo("sinceEpoch");
+    assertThat(bad.json().at("/errors/0/field").asString()).isEqualTo("sinceEpoch");
   }
 
   @Test
@@ -262,38 +249,11 @@ class JobApiTest {
   }
 
   /** Reads a whole SSE response (it must end by itself) as {event, id, data} triples. */
-  List<String[]> readStream(String id, String lastEventId) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/api/v1/jobs/" + id + "/events"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Accept", "text/event-stream");
-    if (lastEventId != null) {
-      b.header("Last-Event-ID", lastEventId);
-    }
-    HttpResponse<Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-    List<String[]> events = new ArrayList<>();
-    String[] current = new String[3];
-    for (String line : (Iterable<String>) r.body()::iterator) {
-      if (line.isEmpty()) {
-        if (current[0] != null) {
-          events.add(current);
-        }
-        current = new String[3];
-      } else if (line.startsWith("event:")) {
-        current[0] = line.substring(6).trim();
-      } else if (line.startsWith("id:")) {
-        current[1] = line.substring(3).trim();
-      } else if (line.startsWith("data:")) {
-        current[2] = line.substring(5).trim();
-      }
-    }
-    if (current[0] != null) {
-      events.add(current);
-    }
-    return events;
+  List<String[]> readStream(String id, String lastEventId) {
+    String path = "/api/v1/jobs/" + id + "/events";
+    List<SseEvent> events =
+        lastEventId == null ? api.events(path) : api.events(path, "Last-Event-ID", lastEventId);
+    return events.stream().map(e -> new String[] {e.event(), e.id(), e.data()}).toList();
   }
 
   @Test
@@ -328,9 +288,9 @@ class JobApiTest {
                   + value
                   + "}}");
       assertThat(wrongType.status()).isEqualTo(400);
-      assertThat(wrongType.body().at("/errors/0/field").asString())
+      assertThat(wrongType.json().at("/errors/0/field").asString())
           .isEqualTo("hyperparameters.epochs");
-      assertThat(wrongType.body().at("/errors/0/message").asString())
+      assertThat(wrongType.json().at("/errors/0/message").asString())
           .as(value)
           .isEqualTo("must be an integer that fits 32 bits");
     }
@@ -367,12 +327,12 @@ class JobApiTest {
     Response notJson = call("POST", "/api/v1/jobs", "{not json");
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.contentType()).startsWith("application/problem+json");
-    assertThat(notJson.body().at("/errors/0/field").asString()).isEqualTo("body");
+    assertThat(notJson.json().at("/errors/0/field").asString()).isEqualTo("body");
     Response noBody = call("POST", "/api/v1/jobs", null);
     assertThat(noBody.status()).isEqualTo(400);
-    assertThat(noBody.body().at("/errors/0/field").asString()).isEqualTo("body");
+    assertThat(noBody.json().at("/errors/0/field").asString()).isEqualTo("body");
     // the detail used to echo the controller's Java method signature
-    assertThat(noBody.body().get("detail").asString()).doesNotContain("JobController", "tools.");
+    assertThat(noBody.json().get("detail").asString()).doesNotContain("JobController", "tools.");
     // a JSON body is read whole into memory: it is capped (2 x max-spec-size = 2 MiB here)
     String huge =
         "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"pad\":\""
@@ -381,18 +341,10 @@ class JobApiTest {
     Response tooLarge = call("POST", "/api/v1/jobs", huge);
     assertThat(tooLarge.status()).isEqualTo(413);
     assertThat(tooLarge.contentType()).startsWith("application/problem+json");
-    assertThat(tooLarge.body().at("/errors/0/field").asString()).isEqualTo("body");
-    HttpResponse<String> chunked =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs"))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new java.io.ByteArrayInputStream(huge.getBytes())))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(chunked.statusCode()).isEqualTo(400);
-    assertThat(chunked.body()).contains("over the limit");
+    assertThat(tooLarge.json().at("/errors/0/field").asString()).isEqualTo("body");
+    Response chunked = api.request("POST", "/api/v1/jobs").json(huge).chunked().send();
+    assertThat(chunked.status()).isEqualTo(400);
+    assertThat(chunked.text()).contains("over the limit");
     assertThat(totalJobs()).isEqualTo(before);
 
     Response unknown = call("GET", "/api/v1/jobs/j-missing", null);
@@ -400,12 +352,12 @@ class JobApiTest {
     assertThat(call("POST", "/api/v1/jobs/j-missing/cancel", null).status()).isEqualTo(404);
     Response badState = call("GET", "/api/v1/jobs?state=DONE", null);
     assertThat(badState.status()).isEqualTo(400);
-    assertThat(badState.body().at("/errors/0/field").asString()).isEqualTo("state");
+    assertThat(badState.json().at("/errors/0/field").asString()).isEqualTo("state");
     assertThat(call("GET", "/api/v1/jobs?size=0", null).status()).isEqualTo(400);
     // page * size beyond an int wrapped to a negative SQL offset: was a 500
     Response farPage = call("GET", "/api/v1/jobs?page=2147483647&size=500", null);
     assertThat(farPage.status()).isEqualTo(400);
-    assertThat(farPage.body().at("/errors/0/field").asString()).isEqualTo("page");
+    assertThat(farPage.json().at("/errors/0/field").asString()).isEqualTo("page");
   }
 
   @Test
@@ -417,14 +369,14 @@ class JobApiTest {
             "{\"architecture\":{\"name\":\"inline\",\"classes\":10},\"datasetId\":\"mini\","
                 + "\"hyperparameters\":{\"epochs\":1}}");
     assertThat(r.status()).isEqualTo(202);
-    assertThat(r.body().get("architectureId").isNull()).isTrue();
-    assertThat(r.body().get("architectureName").asString()).isEqualTo("inline");
-    awaitJob(r.body().get("id").asString(), state("SUCCEEDED"));
+    assertThat(r.json().get("architectureId").isNull()).isTrue();
+    assertThat(r.json().get("architectureName").asString()).isEqualTo("inline");
+    awaitJob(r.json().get("id").asString(), state("SUCCEEDED"));
   }
 
   @Test
   void endpointsAreDocumentedInOpenApi() throws Exception {
-    JsonNode docs = call("GET", "/v3/api-docs", null).body();
+    JsonNode docs = call("GET", "/v3/api-docs", null).json();
     JsonNode paths = docs.get("paths");
     assertThat(paths.has("/api/v1/jobs")).isTrue();
     assertThat(paths.has("/api/v1/jobs/{id}")).isTrue();
@@ -438,9 +390,9 @@ class JobApiTest {
     Response r = call("POST", "/api/v1/jobs", body);
     assertThat(r.status()).as(body).isEqualTo(status);
     assertThat(r.contentType()).startsWith("application/problem+json");
-    assertThat(r.body().get("detail").asString()).isNotBlank();
-    assertThat(r.body().get("errors").valueStream().map(e -> e.get("field").asString()))
-        .as(r.body().toString())
+    assertThat(r.json().get("detail").asString()).isNotBlank();
+    assertThat(r.json().get("errors").valueStream().map(e -> e.get("field").asString()))
+        .as(r.json().toString())
         .containsExactlyInAnyOrder(fields);
   }
 }
