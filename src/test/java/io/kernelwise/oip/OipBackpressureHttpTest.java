@@ -2,16 +2,13 @@ package io.kernelwise.oip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.HttpJson;
 import io.kernelwise.models.ModelRegistry;
 import io.kernelwise.models.NewModel;
 import io.kernelwise.models.ServingFixtures;
 import io.kernelwise.network.NetworkFactory;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -82,31 +79,26 @@ class OipBackpressureHttpTest {
         "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\""
             + Base64.getEncoder().encodeToString(png.toByteArray())
             + "\"]}]}";
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/v2/models/" + id + "/infer"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+    HttpJson http = HttpJson.local(port);
+    String path = "/v2/models/" + id + "/infer";
+    assertThat(http.request("POST", path).json(body).send().status())
         .isEqualTo(200); // loads the model
 
-    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    List<CompletableFuture<HttpJson.Response>> answers = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+      answers.add(http.request("POST", path).json(body).sendAsync());
     }
     int ok = 0;
     int busy = 0;
     for (var answer : answers) {
-      HttpResponse<String> r = answer.join();
-      if (r.statusCode() == 503) {
+      HttpJson.Response r = answer.join();
+      if (r.status() == 503) {
         busy++;
         var error = JsonMapper.shared().readTree(r.body());
         OipSchemas.assertError("inference_error_response", error);
         assertThat(error.path("error").asString()).contains("queue-capacity");
       } else {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
         OipSchemas.assertValid("inference_response", JsonMapper.shared().readTree(r.body()));
         ok++;
       }

@@ -3,6 +3,7 @@ package io.kernelwise.oip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.kernelwise.HttpJson;
 import io.kernelwise.architecture.ArchitectureAnalyzer;
 import io.kernelwise.architecture.SpecParser;
 import io.kernelwise.models.ModelRegistry;
@@ -10,14 +11,8 @@ import io.kernelwise.models.NewModel;
 import io.kernelwise.models.ServingFixtures;
 import io.kernelwise.network.NetworkFactory;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +62,6 @@ class OipHttpTest {
   static final int H = 12;
   static final int W = 16;
   static final JsonMapper JSON = JsonMapper.shared();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -80,7 +74,7 @@ class OipHttpTest {
 
   String first;
   String second;
-  String root;
+  HttpJson http;
 
   /** Images of exactly the model's size (no resizing): raw HWC pixels and their PNG. */
   List<int[]> pixels = new ArrayList<>();
@@ -89,7 +83,7 @@ class OipHttpTest {
 
   @BeforeAll
   void registerModels(@TempDir Path tmp) throws IOException {
-    root = "http://localhost:" + port;
+    http = HttpJson.local(port);
     first = register("oip shared name", tmp, 1);
     second = register("oip shared name", tmp, 2);
     Random random = new Random(3);
@@ -156,8 +150,8 @@ class OipHttpTest {
   @Test
   void unknownPathsAndMethodsAnswerTheProtocolsErrorShape() {
     OipSchemas.assertError("metadata_server_error_response", get("/v2/nothing/here", 404));
-    HttpResponse<byte[]> wrongMethod = send(request("/v2/models/" + first + "/infer").GET());
-    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    HttpJson.Response wrongMethod = http.request("GET", "/v2/models/" + first + "/infer").send();
+    assertThat(wrongMethod.status()).isEqualTo(405);
     assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
     OipSchemas.assertError("inference_error_response", JSON.readTree(wrongMethod.body()));
   }
@@ -342,13 +336,12 @@ class OipHttpTest {
     for (float v : chw) {
       body.putFloat(v);
     }
-    HttpResponse<byte[]> r =
-        send(
-            request("/v2/models/" + second + "/infer")
-                .header("Content-Type", "application/octet-stream")
-                .header("Inference-Header-Content-Length", String.valueOf(json.length))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.array())));
-    assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.ISO_8859_1)).isEqualTo(200);
+    HttpJson.Response r =
+        http.request("POST", "/v2/models/" + second + "/infer")
+            .header("Inference-Header-Content-Length", String.valueOf(json.length))
+            .body("application/octet-stream", body.array())
+            .send();
+    assertThat(r.status()).as(new String(r.body(), StandardCharsets.ISO_8859_1)).isEqualTo(200);
     int headerLength =
         Integer.parseInt(r.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
     JsonNode answer = JSON.readTree(new String(r.body(), 0, headerLength, StandardCharsets.UTF_8));
@@ -441,14 +434,14 @@ class OipHttpTest {
     cases.put("empty body", "");
     cases.put("negative dimension", fp32Body(new long[] {1, -3, 12, 16}, 3));
     for (var c : cases.entrySet()) {
-      HttpResponse<byte[]> r = postJson(url, c.getValue());
-      assertThat(r.statusCode())
+      HttpJson.Response r = postJson(url, c.getValue());
+      assertThat(r.status())
           .as("%s -> %s", c.getKey(), new String(r.body(), StandardCharsets.UTF_8))
           .isEqualTo(400);
       OipSchemas.assertError("inference_error_response", JSON.readTree(r.body()));
     }
-    HttpResponse<byte[]> unknown = postJson("/v2/models/m-nope/infer", cases.get("unknown input"));
-    assertThat(unknown.statusCode()).isEqualTo(404);
+    HttpJson.Response unknown = postJson("/v2/models/m-nope/infer", cases.get("unknown input"));
+    assertThat(unknown.status()).isEqualTo(404);
     OipSchemas.assertError("inference_error_response", JSON.readTree(unknown.body()));
   }
 
@@ -461,33 +454,27 @@ class OipHttpTest {
                 + "0,".repeat(1_000_000)
                 + "0]}]}")
             .getBytes(StandardCharsets.UTF_8);
-    HttpResponse<byte[]> declared = postJson(url, new String(huge, StandardCharsets.UTF_8));
-    assertThat(declared.statusCode()).isEqualTo(413);
+    HttpJson.Response declared = postJson(url, new String(huge, StandardCharsets.UTF_8));
+    assertThat(declared.status()).isEqualTo(413);
     OipSchemas.assertError("inference_error_response", JSON.readTree(declared.body()));
-    HttpResponse<byte[]> chunked =
-        send(
-            request(url)
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new ByteArrayInputStream(huge))));
-    assertThat(chunked.statusCode()).isIn(400, 413);
+    HttpJson.Response chunked =
+        http.request("POST", url).body("application/json", huge).chunked().send();
+    assertThat(chunked.status()).isIn(400, 413);
     OipSchemas.assertError("inference_error_response", JSON.readTree(chunked.body()));
     // a small body whose data outgrows what one request may hold stops at that bound
-    HttpResponse<byte[]> tooMany = postJson(url, fp32Body(new long[] {1, 3, 12, 16}, 5 * 576));
-    assertThat(tooMany.statusCode()).isEqualTo(400);
+    HttpJson.Response tooMany = postJson(url, fp32Body(new long[] {1, 3, 12, 16}, 5 * 576));
+    assertThat(tooMany.status()).isEqualTo(400);
     assertThat(JSON.readTree(tooMany.body()).path("error").asString()).contains("more than");
   }
 
   // ---- helpers ----
 
   private float[] predict(String model, byte[] png) {
-    HttpResponse<byte[]> r =
-        send(
-            request("/api/v1/models/" + model + "/predict?topK=10")
-                .header("Content-Type", "image/png")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(png)));
-    assertThat(r.statusCode()).isEqualTo(200);
+    HttpJson.Response r =
+        http.request("POST", "/api/v1/models/" + model + "/predict?topK=10")
+            .body("image/png", png)
+            .send();
+    assertThat(r.status()).isEqualTo(200);
     float[] p = new float[10];
     for (JsonNode prediction : JSON.readTree(r.body()).path("predictions")) {
       p[ServingFixtures.CIFAR_CLASSES.indexOf(prediction.path("label").asString())] =
@@ -619,8 +606,7 @@ class OipHttpTest {
   }
 
   private double requestCount(String model) {
-    String text =
-        new String(send(request("/actuator/prometheus").GET()).body(), StandardCharsets.UTF_8);
+    String text = http.get("/actuator/prometheus").text();
     var m =
         java.util.regex.Pattern.compile(
                 "(?m)^kernelwise_inference_seconds_count\\{[^}]*model=\""
@@ -635,39 +621,21 @@ class OipHttpTest {
   }
 
   private JsonNode get(String path, int status) {
-    HttpResponse<byte[]> r = send(request(path).GET());
-    assertThat(r.statusCode()).as("GET %s -> %s", path, new String(r.body())).isEqualTo(status);
+    HttpJson.Response r = http.get(path);
+    assertThat(r.status()).as("GET %s -> %s", path, new String(r.body())).isEqualTo(status);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
     return JSON.readTree(r.body());
   }
 
   private JsonNode infer(String path, JsonNode body, int status) {
-    HttpResponse<byte[]> r = postJson(path, body.toString());
-    assertThat(r.statusCode())
+    HttpJson.Response r = postJson(path, body.toString());
+    assertThat(r.status())
         .as("POST %s -> %s", path, new String(r.body(), StandardCharsets.UTF_8))
         .isEqualTo(status);
     return JSON.readTree(r.body());
   }
 
-  private HttpResponse<byte[]> postJson(String path, String body) {
-    return send(
-        request(path)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body)));
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(root + path));
-  }
-
-  private static HttpResponse<byte[]> send(HttpRequest.Builder request) {
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private HttpJson.Response postJson(String path, String body) {
+    return http.request("POST", path).json(body).send();
   }
 }
