@@ -129,6 +129,14 @@ public class DefaultModelRegistry implements ModelRegistry {
     return store.directory(id);
   }
 
+  @Override
+  public void discard(String id) {
+    if (repository.delete(id)) {
+      events.publishEvent(new ModelDeleted(id));
+    }
+    store.delete(id);
+  }
+
   public void delete(String id) {
     if (!repository.delete(id)) {
       throw ApiException.notFound("model", id);
@@ -154,7 +162,7 @@ public class DefaultModelRegistry implements ModelRegistry {
       verifyChecksums(staging, manifest);
       ModelLoader.Description description;
       try {
-        description = loader.describe(staging);
+        description = loader.describe(staging, true);
         try (Model ignored = loader.load(staging, description, Device.cpu())) {
           // loaded and a dummy batch forwarded: the artifact works
         }
