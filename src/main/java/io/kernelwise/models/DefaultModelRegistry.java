@@ -107,6 +107,11 @@ public class DefaultModelRegistry implements ModelRegistry {
     return repository.exists(id);
   }
 
+  /** The models named {@code name}, i.e. its versions, version 1 first. */
+  public List<ModelRecord> versions(String name) {
+    return repository.byName(name);
+  }
+
   public ModelRecord get(String id) {
     return repository.find(id).orElseThrow(() -> ApiException.notFound("model", id));
   }
@@ -210,7 +215,8 @@ public class DefaultModelRegistry implements ModelRegistry {
               normalization,
               manifest.metrics() == null ? Map.of() : manifest.metrics(),
               bytes,
-              createdAt));
+              createdAt,
+              0)); // the repository numbers the version
     } catch (RuntimeException e) {
       store.delete(id);
       throw e;

@@ -96,7 +96,9 @@ public record KernelwiseProperties(
       @DefaultValue("50000000") long maxImagePixels,
       @DefaultValue("1") int intraOpThreads,
       @DefaultValue("30s") Duration requestTimeout,
-      @DefaultValue("auto") String device) {}
+      @DefaultValue("auto") String device,
+      // the largest /v2 infer body (JSON and binary tensor data)
+      @DefaultValue("16MB") DataSize maxInferRequestSize) {}
 
   /** DJL engine settings; offline by default so startup never downloads. */
   public record Djl(@DefaultValue("true") boolean offline) {}
