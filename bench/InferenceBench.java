@@ -163,7 +163,7 @@ public class InferenceBench {
                   try {
                     HttpResponse<String> r =
                         HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url))
+                            request(url)
                                 .header("Content-Type", "image/jpeg")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(image.jpeg()))
                                 .build(),
@@ -223,7 +223,7 @@ public class InferenceBench {
   static String copy(String from, String model, String to) throws Exception {
     byte[] zip =
         HTTP.send(
-                HttpRequest.newBuilder(URI.create(from + "/api/v1/models/" + model + "/artifact"))
+                request(from + "/api/v1/models/" + model + "/artifact")
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray())
             .body();
@@ -237,7 +237,7 @@ public class InferenceBench {
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(to + "/api/v1/models/import"))
+            request(to + "/api/v1/models/import")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .build(),
@@ -270,9 +270,16 @@ public class InferenceBench {
     return Double.NaN;
   }
 
+  /** A request carrying the API key from KERNELWISE_KEY, when set (security is on by default). */
+  static HttpRequest.Builder request(String url) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    String key = System.getenv("KERNELWISE_KEY");
+    return key == null || key.isBlank() ? b : b.header("Authorization", "Bearer " + key);
+  }
+
   static String get(String url) throws Exception {
     HttpResponse<String> r =
-        HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        HTTP.send(request(url).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("GET " + url + " -> " + r.statusCode() + " " + r.body());
     }

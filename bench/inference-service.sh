@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 [[ -f target/kernelwise.jar ]] || ./mvnw -q -DskipTests -Dspotless.check.skip=true package
 work="$(mktemp -d /tmp/kw-infer-XXXX)"
 on=18181 off=18182
+# security is on by default: both instances take this admin key, every curl below sends it
+# (through $CURL_HOME/.curlrc) and InferenceBench reads it from KERNELWISE_KEY
+export KERNELWISE_KEY="kwbench_$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export KERNELWISE_SECURITY_ADMIN_KEY="$KERNELWISE_KEY" CURL_HOME="$work"
+printf 'header = "Authorization: Bearer %s"\n' "$KERNELWISE_KEY" >"$work/.curlrc"
 java -Xmx2g -jar target/kernelwise.jar --server.port=$on --kernelwise.data-dir="$work/on" >"$work/on.log" 2>&1 &
 p1=$!
 java -Xmx2g -jar target/kernelwise.jar --server.port=$off --kernelwise.data-dir="$work/off" \

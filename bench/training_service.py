@@ -19,16 +19,20 @@ import sys
 import tempfile
 import threading
 import time
+import secrets
 import urllib.request
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+# security is on by default: the service is started with this admin key and every call sends it
+KEY = secrets.token_urlsafe(32)
 
 
 def call(base, method, path, body=None, content_type="application/json"):
     data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
     req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("Authorization", "Bearer " + KEY)
     if data is not None:
         req.add_header("Content-Type", content_type)
     with urllib.request.urlopen(req, timeout=600) as r:
@@ -91,7 +95,7 @@ def main():
     log = open(os.path.join(data_dir, "service.log"), "w")
     service = subprocess.Popen(
         ["java", f"-Xmx{a.xmx}", "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
-         f"--kernelwise.training.threads={a.threads}"], stdout=log, stderr=subprocess.STDOUT)
+         f"--kernelwise.training.threads={a.threads}", f"--kernelwise.security.admin-key={KEY}"], stdout=log, stderr=subprocess.STDOUT)
     results = []
     try:
         for _ in range(240):

@@ -2,6 +2,7 @@ package io.kernelwise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.security.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -118,6 +119,8 @@ class CrashResumeIT {
                 jar,
                 "--server.port=" + port,
                 "--kernelwise.data-dir=" + dataDir,
+                // the packaged jar has no test configuration: the test admin key is passed here
+                "--kernelwise.security.admin-key=" + TestKeys.ADMIN,
                 "--kernelwise.training.step-metrics-every=5",
                 "--kernelwise.training.heartbeat-interval=2s")
             .redirectErrorStream(true)

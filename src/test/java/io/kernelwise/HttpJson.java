@@ -2,6 +2,7 @@ package io.kernelwise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kernelwise.security.TestKeys;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,8 +38,13 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpJson {
   public static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** Headers on every request unless the client overrides them. */
-  static final Map<String, String> DEFAULT_HEADERS = Map.of();
+  /**
+   * Headers on every request unless the client overrides them: security is on in tests too, so
+   * every request carries the test configuration's admin key ({@code
+   * withoutHeader("Authorization")} for an anonymous call, {@code withHeader("Authorization",
+   * "Bearer " + key)} for another key).
+   */
+  static final Map<String, String> DEFAULT_HEADERS = Map.of("Authorization", TestKeys.BEARER);
 
   /** Run on every exchange of every client, after the response arrived. */
   static final List<Inspector> DEFAULT_INSPECTORS = List.of();

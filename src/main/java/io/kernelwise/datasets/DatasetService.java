@@ -280,6 +280,23 @@ class DatasetService implements DatasetTensors, DisposableBean {
     return new DatasetShape(id, List.copyOf(m.classes()), m.channels(), m.height(), m.width());
   }
 
+  /**
+   * A READY dataset's cache directory and manifest, without reading pixels: what {@link
+   * DatasetSamples} reads a few images from. A built-in is READY once converted.
+   */
+  DatasetSamples.Source samplesSource(String id) {
+    var builtin = BuiltinDataset.byId(id);
+    Path dir = root.resolve(id);
+    if (builtin.isPresent()) {
+      if (!TensorCache.exists(dir)) {
+        throw ApiException.conflict(
+            "built-in dataset '" + id + "' is not converted yet (it is on first training)");
+      }
+      return new DatasetSamples.Source(dir, TensorCache.manifest(dir));
+    }
+    return new DatasetSamples.Source(dir, readyRecord(id).manifest());
+  }
+
   private LoadedDataset loadUpload(String id) {
     DatasetRecord r = readyRecord(id);
     return read(id, r.name(), root.resolve(id));

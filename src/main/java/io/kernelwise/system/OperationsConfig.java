@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -51,6 +52,14 @@ class OperationsConfig {
         return Health.down(e).withDetail("path", dir.toString()).build();
       }
     };
+  }
+
+  /** Name and version only: the env contributor, which would publish info.* variables, is off. */
+  @Bean
+  InfoContributor appInfo(
+      @Value("${info.app.name:Kernelwise}") String name,
+      @Value("${info.app.version:dev}") String version) {
+    return builder -> builder.withDetail("app", Map.of("name", name, "version", version));
   }
 
   @Bean

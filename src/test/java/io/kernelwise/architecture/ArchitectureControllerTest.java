@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.kernelwise.security.SecuritySlice;
 import io.kernelwise.system.KernelwiseProperties;
 import java.time.Clock;
 import java.util.stream.Stream;
@@ -30,7 +31,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** Bad specs get a 400 problem+json naming the field, and nothing is stored. */
 @WebMvcTest(ArchitectureController.class)
-@Import({ArchitectureService.class, ArchitectureControllerTest.Config.class})
+@Import({ArchitectureService.class, ArchitectureControllerTest.Config.class, SecuritySlice.class})
 class ArchitectureControllerTest {
 
   @TestConfiguration
