@@ -4,7 +4,11 @@
  * Run with the application's classpath (see bench/README.md):
  *
  *   java -cp target/classes:$(cat /tmp/kwcp.txt) bench/ForwardBaseline.java \
- *        ../shared/bench/specs/seed-3x3.json [intraOpThreads, default 1]
+ *        ../shared/bench/specs/seed-3x3.json [intraOpThreads, default 1] [workers, default 0]
+ *
+ * With workers > 0 it then runs that many predictors at once (each its own thread with
+ * intraOpThreads PyTorch threads, as the service's workers run) on batches of 32 for 5 s and prints
+ * their combined images/s: the ceiling the service's c=32 throughput is compared with.
  */
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
@@ -38,7 +42,9 @@ public class ForwardBaseline {
           DataType.FLOAT32,
           new Shape(1, in.channels(), in.height(), in.width()));
       model.setBlock(block);
-      JniUtils.setNumThreads(args.length > 1 ? Integer.parseInt(args[1]) : 1);
+      int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+      int workers = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+      JniUtils.setNumThreads(threads);
       JniUtils.setGradMode(false);
       try (Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator(null))) {
         for (int batch : new int[] {1, 4, 8, 16, 32}) {
@@ -63,6 +69,50 @@ public class ForwardBaseline {
               batch, p50, p50 / batch, batch / (p50 / 1000));
         }
       }
+      if (workers > 0) {
+        concurrent(model, in, threads, workers);
+      }
     }
+  }
+
+  /** {@code workers} predictors forwarding batches of 32 back to back for 5 s: images/s in all. */
+  static void concurrent(Model model, io.kernelwise.architecture.InputShape in, int threads, int workers)
+      throws Exception {
+    java.util.concurrent.atomic.AtomicLong images = new java.util.concurrent.atomic.AtomicLong();
+    java.util.List<Thread> all = new java.util.ArrayList<>();
+    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    long end = warmEnd + 5_000_000_000L;
+    for (int w = 0; w < workers; w++) {
+      Thread t =
+          new Thread(
+              () -> {
+                JniUtils.setNumThreads(threads);
+                JniUtils.setGradMode(false);
+                try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator(null));
+                    var m = model.getNDManager().newSubManager()) {
+                  NDList x =
+                      new NDList(
+                          m.randomUniform(
+                              0, 1, new Shape(32, in.channels(), in.height(), in.width())));
+                  while (System.nanoTime() < end) {
+                    boolean counted = System.nanoTime() >= warmEnd;
+                    p.predict(x).close();
+                    if (counted && System.nanoTime() <= end) {
+                      images.addAndGet(32);
+                    }
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      all.add(t);
+      t.start();
+    }
+    for (Thread t : all) {
+      t.join();
+    }
+    System.out.printf(
+        "bare batch-32 throughput, %d predictors x %d intra-op threads at once: %.0f images/s%n",
+        workers, threads, images.get() / 5.0);
   }
 }

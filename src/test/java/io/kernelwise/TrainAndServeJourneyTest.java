@@ -79,6 +79,7 @@ class TrainAndServeJourneyTest {
 
     // Poll metrics the way a dashboard does, with sinceEpoch.
     int seen = 0;
+    String whileTraining = null; // a scrape after the first epoch, while the job still runs
     JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
     while (!isFinal(job)) {
@@ -87,6 +88,9 @@ class TrainAndServeJourneyTest {
       for (JsonNode e : fresh) {
         assertThat(e.get("epoch").asInt()).isEqualTo(++seen);
         assertThat(e.get("imagesPerSecond").asDouble()).isPositive();
+      }
+      if (seen >= 1 && seen < EPOCHS && whileTraining == null) {
+        whileTraining = api.get("/actuator/prometheus").expect(200).text();
       }
       assertThat(System.nanoTime()).as("training finished in time").isLessThan(deadline);
       Thread.sleep(200);
@@ -153,15 +157,21 @@ class TrainAndServeJourneyTest {
     }
     assertThat((double) correct / all.size()).isCloseTo(testAccuracy, within(0.011));
 
-    // Dashboards see training and serving under the SPEC's Prometheus names.
+    // Dashboards see training (while it runs: a job's series go when it ends) and serving
+    // under the SPEC's Prometheus names.
+    assertThat(whileTraining)
+        .as("scraped while training")
+        .isNotNull()
+        .contains(
+            "kernelwise_training_images_per_second{job=\"" + jobId + "\"",
+            "kernelwise_training_epoch_seconds",
+            "kernelwise_training_loss{",
+            "kernelwise_training_accuracy{");
     String prometheus = api.get("/actuator/prometheus").expect(200).text();
+    assertThat(prometheus).doesNotContain("job=\"" + jobId + "\"");
     assertThat(prometheus)
         .contains(
             "kernelwise_jobs{",
-            "kernelwise_training_images_per_second{",
-            "kernelwise_training_epoch_seconds",
-            "kernelwise_training_loss{",
-            "kernelwise_training_accuracy{",
             "kernelwise_inference_seconds_bucket{",
             "kernelwise_inference_batch_size",
             "kernelwise_models_loaded");

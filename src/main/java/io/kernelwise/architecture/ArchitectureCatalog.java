@@ -13,6 +13,13 @@ public interface ArchitectureCatalog {
    */
   ArchitectureSpec parse(JsonNode json, String fieldPrefix);
 
+  /**
+   * Reads back a spec stored earlier (a queued job's, a trained model's) with the stored-spec
+   * limits, the looser of the configured and the default ones: lowering a limit later must not fail
+   * queued jobs nor make trained models unservable. Still a 400 for a spec that is invalid.
+   */
+  ArchitectureSpec stored(JsonNode json);
+
   /** The spec as JSON, accepted back by {@link #parse}. */
   String toJson(ArchitectureSpec spec);
 }

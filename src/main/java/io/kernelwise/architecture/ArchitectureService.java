@@ -136,6 +136,13 @@ public class ArchitectureService implements ArchitectureCatalog {
   }
 
   @Override
+  public ArchitectureSpec stored(JsonNode json) {
+    ArchitectureSpec spec = storedParser.parse(json, "");
+    storedAnalyzer.analyze(spec, "");
+    return spec;
+  }
+
+  @Override
   public String toJson(ArchitectureSpec spec) {
     return SpecWriter.write(spec).toString();
   }

@@ -63,27 +63,100 @@ class DatasetRepository {
         .update();
   }
 
-  void markReady(String id, CacheManifest manifest, long sizeBytes, Instant at) {
-    jdbc.sql(
-            "UPDATE datasets SET state = 'READY', progress = 1, manifest = ?, size_bytes = ?,"
-                + " finished_at = ? WHERE id = ?")
-        .params(json(manifest), sizeBytes, time(at), id)
+  /** An INGESTING row owned by {@code owner}, heartbeated at {@code at}. */
+  void insertIngesting(DatasetRecord r, String owner, Instant at) {
+    insert(r);
+    jdbc.sql("UPDATE datasets SET owner = ?, heartbeat_at = ? WHERE id = ?")
+        .params(owner, time(at), r.id())
         .update();
   }
 
-  void markFailed(String id, String reason, Instant at) {
-    jdbc.sql("UPDATE datasets SET state = 'FAILED', reason = ?, finished_at = ? WHERE id = ?")
-        .params(truncate(reason), time(at), id)
-        .update();
+  /** The owner's sign of life (with its progress); false once the ingest is no longer its own. */
+  boolean heartbeat(String id, String owner, Instant at) {
+    return jdbc.sql(
+                "UPDATE datasets SET heartbeat_at = ? WHERE id = ? AND state = 'INGESTING'"
+                    + " AND owner = ?")
+            .params(time(at), id, owner)
+            .update()
+        == 1;
   }
 
-  /** After a crash: ingests that were running cannot resume (their upload is gone). */
-  int failInterrupted(String reason, Instant at) {
+  /** INGESTING → READY; false (nothing changed) when the ingest already ended or moved. */
+  boolean markReady(String id, CacheManifest manifest, long sizeBytes, Instant at) {
+    return jdbc.sql(
+                "UPDATE datasets SET state = 'READY', progress = 1, manifest = ?, size_bytes = ?,"
+                    + " finished_at = ? WHERE id = ? AND state = 'INGESTING'")
+            .params(json(manifest), sizeBytes, time(at), id)
+            .update()
+        == 1;
+  }
+
+  /** INGESTING → FAILED; false when the ingest already ended. */
+  boolean markFailed(String id, String reason, Instant at) {
+    return jdbc.sql(
+                "UPDATE datasets SET state = 'FAILED', reason = ?, finished_at = ? WHERE id = ?"
+                    + " AND state = 'INGESTING'")
+            .params(truncate(reason), time(at), id)
+            .update()
+        == 1;
+  }
+
+  /**
+   * At startup: this instance's own ingests cut short by its previous process (and ingests of no
+   * recorded owner) cannot resume: their upload was a temporary file. Others' are left alone.
+   */
+  int failInterrupted(String owner, String reason, Instant at) {
     return jdbc.sql(
             "UPDATE datasets SET state = 'FAILED', reason = ?, finished_at = ?"
-                + " WHERE state = 'INGESTING'")
-        .params(reason, time(at))
+                + " WHERE state = 'INGESTING' AND (owner = ? OR owner IS NULL)")
+        .params(reason, time(at), owner)
         .update();
+  }
+
+  /**
+   * Ingests of other instances whose heartbeat is older than {@code staleBefore}: their owner died,
+   * and with it the upload it was reading. Returns how many were failed.
+   */
+  int failAbandoned(String owner, Instant staleBefore, Instant at) {
+    List<String[]> stale =
+        jdbc.sql(
+                "SELECT id, owner FROM datasets WHERE state = 'INGESTING' AND owner <> ?"
+                    + " AND (heartbeat_at IS NULL OR heartbeat_at < ?)")
+            .params(owner, time(staleBefore))
+            .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+            .list();
+    int failed = 0;
+    for (String[] s : stale) {
+      failed +=
+          jdbc.sql(
+                  "UPDATE datasets SET state = 'FAILED', reason = ?, finished_at = ?"
+                      + " WHERE id = ? AND state = 'INGESTING' AND owner = ?"
+                      + " AND (heartbeat_at IS NULL OR heartbeat_at < ?)")
+              .params(
+                  "ingest abandoned: instance '"
+                      + s[1]
+                      + "' stopped heartbeating while ingesting it; upload the zip again",
+                  time(at),
+                  s[0],
+                  s[1],
+                  time(staleBefore))
+              .update();
+    }
+    return failed;
+  }
+
+  /** Ids of the ingests still running somewhere (after the calls above: live owners only). */
+  List<String> ingesting() {
+    return jdbc.sql("SELECT id FROM datasets WHERE state = 'INGESTING'").query(String.class).list();
+  }
+
+  /** Who ingests a dataset (null once ingested, or for rows from before owners existed). */
+  Optional<String> owner(String id) {
+    return jdbc.sql("SELECT owner FROM datasets WHERE id = ?")
+        .param(id)
+        .query((rs, n) -> Optional.ofNullable(rs.getString(1)))
+        .optional()
+        .flatMap(o -> o);
   }
 
   boolean delete(String id) {

@@ -1,6 +1,7 @@
 package io.kernelwise.datasets;
 
 import io.kernelwise.system.ApiException;
+import io.kernelwise.system.InstanceName;
 import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.Page;
 import java.io.IOException;
@@ -12,10 +13,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +61,16 @@ class DatasetService implements DatasetTensors, DisposableBean {
             return t;
           });
   private final Map<String, LoadedDataset> loaded;
+  private final String owner;
+  private final java.time.Duration heartbeat;
+  private final Set<String> ingestingHere = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dataset-ingest-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
 
   DatasetService(DatasetRepository repository, KernelwiseProperties properties, Clock clock) {
     this.repository = repository;
@@ -65,6 +79,8 @@ class DatasetService implements DatasetTensors, DisposableBean {
     this.offline = properties.djl().offline();
     this.root = properties.dataDir().resolve("datasets");
     this.clock = clock;
+    this.owner = InstanceName.of(properties);
+    this.heartbeat = properties.training().heartbeatInterval();
     int threads =
         settings.ingestThreads() > 0
             ? settings.ingestThreads()
@@ -80,25 +96,64 @@ class DatasetService implements DatasetTensors, DisposableBean {
         };
   }
 
-  /** Ingests cut short by a crash cannot resume: their upload file is gone. */
+  /**
+   * Ingests cut short by this instance's previous process cannot resume (their upload file is
+   * gone): FAILED, with their temporary files. Another live instance's ingests on the same database
+   * are left alone; those whose owner stopped heartbeating are failed here and by the heartbeat
+   * task from then on.
+   */
   @EventListener(ApplicationReadyEvent.class)
   void recoverAfterRestart() throws IOException {
     Files.createDirectories(root);
     int failed =
         repository.failInterrupted(
+            owner,
             "ingest interrupted by a restart of the service; upload the zip again",
             clock.instant());
+    failed += failAbandoned();
+    Set<String> live = Set.copyOf(repository.ingesting());
     try (var entries = Files.list(root)) {
       for (Path p : entries.toList()) {
         String name = p.getFileName().toString();
-        if (name.startsWith(".tmp-") || name.equals(".uploads")) {
+        if (name.startsWith(".tmp-") && !live.contains(name.substring(".tmp-".length()))) {
           TensorCache.deleteQuietly(p);
         }
       }
     }
-    if (failed > 0) {
-      log.warn("{} dataset ingest(s) were interrupted by a restart and marked FAILED", failed);
+    Path uploads = root.resolve(".uploads");
+    if (Files.isDirectory(uploads)) {
+      try (var entries = Files.list(uploads)) {
+        for (Path p : entries.toList()) {
+          String id = p.getFileName().toString().replaceFirst("\\.zip$", "");
+          if (!live.contains(id)) {
+            TensorCache.deleteQuietly(p);
+          }
+        }
+      }
     }
+    if (failed > 0) {
+      log.warn("{} interrupted or abandoned dataset ingest(s) marked FAILED", failed);
+    }
+    long every = Math.max(50, heartbeat.toMillis());
+    heartbeats.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Heartbeats this instance's ingests and fails others' whose owner went silent. */
+  private void beat() {
+    try {
+      for (String id : ingestingHere) {
+        repository.heartbeat(id, owner, clock.instant());
+      }
+      failAbandoned();
+    } catch (RuntimeException e) {
+      log.warn("dataset ingest heartbeat failed: {}", e.toString());
+    }
+  }
+
+  /** Six missed heartbeats, as the job queue (db-scheduler) counts a dead execution. */
+  private int failAbandoned() {
+    var now = clock.instant();
+    return repository.failAbandoned(owner, now.minus(heartbeat.multipliedBy(6)), now);
   }
 
   Upload upload(MultipartFile file, String name, Boolean async) {
@@ -129,11 +184,13 @@ class DatasetService implements DatasetTensors, DisposableBean {
           new DatasetRecord(
               id, datasetName, DatasetState.INGESTING, null, 0, null, 0, clock.instant(), null);
       if (inBackground) {
-        repository.insert(row);
+        ingestingHere.add(id);
+        repository.insertIngesting(row, owner, clock.instant());
         ZipPlan planned = plan;
         try {
           background.submit(() -> ingestInBackground(id, planned, zip, tmp, target));
         } catch (RejectedExecutionException e) {
+          ingestingHere.remove(id);
           repository.delete(id);
           throw ApiException.busy("the service is shutting down; upload again later");
         }
@@ -190,17 +247,30 @@ class DatasetService implements DatasetTensors, DisposableBean {
       // temporary files go before the outcome is recorded: a client that sees READY or FAILED
       // finds nothing of the upload left behind
       cleanUp(plan, tmp, zip);
-      repository.markReady(id, manifest, TensorCache.sizeOnDisk(target), clock.instant());
+      if (!repository.markReady(id, manifest, TensorCache.sizeOnDisk(target), clock.instant())) {
+        // failed meanwhile (e.g. judged abandoned, or deleted): it stays what it is
+        log.warn("dataset {} ended before its ingest did; discarding its tensors", id);
+        TensorCache.deleteQuietly(target);
+      }
     } catch (ApiException e) {
       TensorCache.deleteQuietly(target);
       cleanUp(plan, tmp, zip);
       repository.markFailed(id, e.getMessage(), clock.instant());
-    } catch (Exception | Error e) {
+    } catch (Exception e) {
       log.error("ingest of dataset {} failed", id, e);
       TensorCache.deleteQuietly(target);
       cleanUp(plan, tmp, zip);
       repository.markFailed(id, "ingest failed: " + e, clock.instant());
+    } catch (Error e) {
+      // record it, then let it go (an OutOfMemoryError must reach ExitOnOutOfMemoryError)
+      try {
+        repository.markFailed(id, "ingest failed: " + e, clock.instant());
+      } catch (RuntimeException | Error recording) {
+        e.addSuppressed(recording);
+      }
+      throw e;
     } finally {
+      ingestingHere.remove(id);
       cleanUp(plan, tmp, zip);
     }
   }
@@ -277,7 +347,14 @@ class DatasetService implements DatasetTensors, DisposableBean {
     }
     CacheManifest m =
         builtin.isPresent() ? TensorCache.manifest(root.resolve(id)) : readyRecord(id).manifest();
-    return new DatasetShape(id, List.copyOf(m.classes()), m.channels(), m.height(), m.width());
+    return new DatasetShape(
+        id,
+        List.copyOf(m.classes()),
+        m.channels(),
+        m.height(),
+        m.width(),
+        m.trainCount(),
+        m.hasTest());
   }
 
   /**
@@ -408,20 +485,37 @@ class DatasetService implements DatasetTensors, DisposableBean {
         b, DatasetState.MISSING, b.missingFilesMessage(dataDir, offline), null, 0);
   }
 
-  private static String datasetName(String name, String filename) {
+  /**
+   * The {@code name} field, else the upload's file name without folders and {@code .zip}; any file
+   * name works (no path parsing: {@code /} or a NUL is a name, not a 500).
+   */
+  static String datasetName(String name, String filename) {
     String n = name;
     if (n == null || n.isBlank()) {
-      n = filename == null ? "" : Path.of(filename.replace('\\', '/')).getFileName().toString();
+      n = filename == null ? "" : filename.substring(lastSeparator(filename) + 1);
       n = n.replaceFirst("(?i)\\.zip$", "");
     }
-    n = n.strip();
+    n =
+        n.codePoints()
+            .filter(c -> !Character.isISOControl(c))
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString()
+            .strip();
     if (n.isEmpty()) {
-      throw ApiException.invalid("name", "is required (or send a file name)");
+      throw ApiException.invalid(
+          "name",
+          "no dataset name: send a 'name' field, or a file whose name is not empty ('"
+              + (filename == null ? "" : filename)
+              + "' names none)");
     }
     if (n.length() > 200) {
       throw ApiException.invalid("name", "must be at most 200 characters");
     }
     return n;
+  }
+
+  private static int lastSeparator(String filename) {
+    return Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\'));
   }
 
   private static void closeQuietly(ZipPlan plan) {
@@ -436,6 +530,7 @@ class DatasetService implements DatasetTensors, DisposableBean {
 
   @Override
   public void destroy() throws InterruptedException {
+    heartbeats.shutdownNow();
     background.shutdownNow();
     background.awaitTermination(10, TimeUnit.SECONDS);
   }

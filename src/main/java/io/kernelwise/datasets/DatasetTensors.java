@@ -14,6 +14,13 @@ public interface DatasetTensors {
    */
   default DatasetShape describe(String datasetId) {
     LoadedDataset d = load(datasetId);
-    return new DatasetShape(d.id(), d.classes(), d.channels(), d.height(), d.width());
+    return new DatasetShape(
+        d.id(),
+        d.classes(),
+        d.channels(),
+        d.height(),
+        d.width(),
+        d.train() == null ? 0 : d.train().count(),
+        d.test() != null);
   }
 }

@@ -9,10 +9,8 @@ import io.kernelwise.system.FieldProblem;
 import io.kernelwise.system.Page;
 import io.kernelwise.training.EpochMetrics;
 import io.kernelwise.training.Hyperparameters;
-import io.kernelwise.training.Job;
 import io.kernelwise.training.JobService;
 import io.kernelwise.training.JobState;
-import io.kernelwise.training.JobStore;
 import io.kernelwise.training.JobView;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,7 +40,6 @@ class ExperimentService {
   private final ExperimentRepository repository;
   private final ArchitectureService architectures;
   private final JobService jobs;
-  private final JobStore jobStore;
   private final JsonMapper json;
   private final Clock clock;
 
@@ -50,13 +47,11 @@ class ExperimentService {
       ExperimentRepository repository,
       ArchitectureService architectures,
       JobService jobs,
-      JobStore jobStore,
       JsonMapper json,
       Clock clock) {
     this.repository = repository;
     this.architectures = architectures;
     this.jobs = jobs;
-    this.jobStore = jobStore;
     this.json = json;
     this.clock = clock;
   }
@@ -145,7 +140,7 @@ class ExperimentService {
     List<ExperimentChart.Line> lines = new ArrayList<>();
     for (Experiment.Entry x : e.entries()) {
       List<double[]> points = new ArrayList<>();
-      for (EpochMetrics m : jobStore.epochs(x.jobId(), 0)) {
+      for (EpochMetrics m : jobs.epochs(x.jobId())) {
         if (m.valAccuracy() != null) {
           points.add(new double[] {m.epoch(), m.valAccuracy()});
         }
@@ -237,6 +232,16 @@ class ExperimentService {
           log.warn("could not cancel job {} of a failed experiment", jobId, cancelFailure);
         }
       }
+      // the variants were derived for this experiment only: they go with it
+      for (Candidate c : candidates) {
+        if (c.field().equals("transforms")) {
+          try {
+            architectures.delete(c.architecture().id());
+          } catch (RuntimeException deleteFailure) {
+            log.warn("could not delete variant {}", c.architecture().id(), deleteFailure);
+          }
+        }
+      }
       throw failure;
     }
   }
@@ -268,11 +273,9 @@ class ExperimentService {
     return repository.find(id).orElseThrow(() -> ApiException.notFound("experiment", id));
   }
 
-  private Job job(String jobId) {
+  private JobView job(String jobId) {
     // experiment_jobs references jobs (on delete cascade): a linked job always exists
-    return jobStore
-        .find(jobId)
-        .orElseThrow(() -> new IllegalStateException("job " + jobId + " is gone"));
+    return jobs.find(jobId);
   }
 
   private List<JobState> states(Experiment e) {
@@ -283,7 +286,7 @@ class ExperimentService {
     List<ExperimentView.ArchitectureResult> rows = new ArrayList<>();
     long firstParameters = e.entries().isEmpty() ? 0 : e.entries().get(0).trainableParameters();
     for (Experiment.Entry x : e.entries()) {
-      rows.add(result(x, job(x.jobId()), jobStore.epochs(x.jobId(), 0), firstParameters));
+      rows.add(result(x, job(x.jobId()), jobs.epochs(x.jobId()), firstParameters));
     }
     return new ExperimentView(
         e.id(),
@@ -299,7 +302,7 @@ class ExperimentService {
   }
 
   static ExperimentView.ArchitectureResult result(
-      Experiment.Entry x, Job job, List<EpochMetrics> epochs, long firstParameters) {
+      Experiment.Entry x, JobView job, List<EpochMetrics> epochs, long firstParameters) {
     EpochMetrics best =
         epochs.stream()
             .filter(m -> m.valAccuracy() != null)

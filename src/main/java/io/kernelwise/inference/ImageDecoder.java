@@ -1,6 +1,6 @@
 package io.kernelwise.inference;
 
-import io.kernelwise.datasets.ImagePixels;
+import io.kernelwise.imaging.ImagePixels;
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.KernelwiseProperties;
 import java.util.Queue;

@@ -1,6 +1,6 @@
 package io.kernelwise.inference;
 
-import io.kernelwise.datasets.ImagePixels;
+import io.kernelwise.imaging.ImagePixels;
 import java.awt.image.BufferedImage;
 
 /**

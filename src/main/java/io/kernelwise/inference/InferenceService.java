@@ -20,10 +20,12 @@ import org.springframework.stereotype.Service;
 
 /**
  * Classifies images: checks the request against the model's row (unknown model, topK), decodes and
- * normalizes the images on the request thread, then hands them to the model's batching queue.
+ * normalizes the images on the request thread, then hands them to the model's batching queue. The
+ * public methods are what other protocols (the Open Inference Protocol under {@code /v2}) build on,
+ * so they share the batching, back-pressure and metrics of {@code /predict}.
  */
 @Service
-class InferenceService {
+public class InferenceService {
   static final int DEFAULT_TOP_K = 5;
   private static final long EXISTENCE_TTL_NANOS = 1_000_000_000L;
 
@@ -79,25 +81,56 @@ class InferenceService {
   List<List<PredictionResponse.Prediction>> predict(
       String modelId, int topK, List<Upload> uploads) {
     long start = System.nanoTime();
-    ServedModel model = served.get(modelId);
-    ServingInfo info = model.info;
+    ServingInfo info = served.get(modelId).info;
     float[][] images = new float[uploads.size()][];
     for (int i = 0; i < images.length; i++) {
       Upload u = uploads.get(i);
-      images[i] =
-          ImageTensors.normalize(
-              decoder.pixels(u.bytes(), u.field(), info.channels(), info.height(), info.width()),
-              info.channels(),
-              info.mean(),
-              info.std());
+      images[i] = decode(info, u.bytes(), u.field());
     }
-    float[][] probabilities = await(modelId, model, images);
+    float[][] probabilities = classify(modelId, images, start);
     List<List<PredictionResponse.Prediction>> answers = new ArrayList<>();
     for (float[] p : probabilities) {
       answers.add(topK(p, info.labels(), topK));
     }
-    model.requestTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     return answers;
+  }
+
+  /** The model's serving description; 404 if it does not exist. Loads the model if needed. */
+  public ServingInfo serving(String modelId) {
+    confirmExists(modelId);
+    return served.get(modelId).info;
+  }
+
+  /** An encoded JPEG/PNG as the model's normalized CHW input, exactly as {@code /predict} does. */
+  public float[] decode(ServingInfo info, byte[] image, String field) {
+    return ImageTensors.normalize(
+        decoder.pixels(image, field, info.channels(), info.height(), info.width()),
+        info.channels(),
+        info.mean(),
+        info.std());
+  }
+
+  /** Raw uint8 CHW pixels normalized with the model's mean/std. */
+  public float[] normalize(ServingInfo info, byte[] chw) {
+    return ImageTensors.normalize(chw, info.channels(), info.mean(), info.std());
+  }
+
+  /**
+   * The largest number of images one request may send (kernelwise.inference.max-files-per-request).
+   */
+  public int maxImagesPerRequest() {
+    return config.maxFilesPerRequest();
+  }
+
+  /**
+   * Softmax rows for normalized CHW images, through the model's batching queue (503 when it is
+   * full); the request timer counts from {@code startNanos}, when the request began.
+   */
+  public float[][] classify(String modelId, float[][] images, long startNanos) {
+    ServedModel model = served.get(modelId);
+    float[][] probabilities = await(modelId, model, images);
+    model.requestTimer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    return probabilities;
   }
 
   private float[][] await(String modelId, ServedModel model, float[][] images) {

@@ -11,6 +11,7 @@ import io.kernelwise.system.ApiException;
 import io.kernelwise.system.KernelwiseProperties;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
@@ -92,7 +93,7 @@ class ServedModels {
         }
       }
     }
-    evicted.forEach(f -> f.thenAccept(ServedModel::close));
+    evicted.forEach(f -> f.thenAccept(this::close));
     if (load) {
       try {
         future.complete(load(id));
@@ -117,7 +118,22 @@ class ServedModels {
       future = loaded.remove(id);
     }
     if (future != null) {
-      future.thenAccept(ServedModel::close);
+      future.thenAccept(this::close);
+    }
+  }
+
+  /** Closes an unloaded model and removes its meters, unless it was loaded again meanwhile. */
+  private void close(ServedModel model) {
+    model.close();
+    synchronized (loaded) {
+      if (loaded.containsKey(model.id)) {
+        return; // a new load shares the same meters (same name and tags)
+      }
+      List<Meter> owned =
+          meters.getMeters().stream()
+              .filter(m -> model.id.equals(m.getId().getTag("model")))
+              .toList();
+      owned.forEach(meters::remove);
     }
   }
 
@@ -150,7 +166,7 @@ class ServedModels {
       all = new ArrayList<>(loaded.values());
       loaded.clear();
     }
-    all.forEach(f -> f.thenAccept(ServedModel::close));
+    all.forEach(f -> f.thenAccept(this::close));
   }
 
   private ServedModel load(String id) {

@@ -3,5 +3,5 @@ package io.kernelwise.inference;
 import java.util.List;
 
 /** What preprocessing and answers need to know about a loaded model. */
-record ServingInfo(
+public record ServingInfo(
     List<String> labels, int channels, int height, int width, float[] mean, float[] std) {}

@@ -107,6 +107,11 @@ public class DefaultModelRegistry implements ModelRegistry {
     return repository.exists(id);
   }
 
+  /** The models named {@code name}, i.e. its versions, version 1 first. */
+  public List<ModelRecord> versions(String name) {
+    return repository.byName(name);
+  }
+
   public ModelRecord get(String id) {
     return repository.find(id).orElseThrow(() -> ApiException.notFound("model", id));
   }
@@ -122,6 +127,14 @@ public class DefaultModelRegistry implements ModelRegistry {
               + " of this replica; retry shortly");
     }
     return store.directory(id);
+  }
+
+  @Override
+  public void discard(String id) {
+    if (repository.delete(id)) {
+      events.publishEvent(new ModelDeleted(id));
+    }
+    store.delete(id);
   }
 
   public void delete(String id) {
@@ -149,7 +162,7 @@ public class DefaultModelRegistry implements ModelRegistry {
       verifyChecksums(staging, manifest);
       ModelLoader.Description description;
       try {
-        description = loader.describe(staging);
+        description = loader.describe(staging, true);
         try (Model ignored = loader.load(staging, description, Device.cpu())) {
           // loaded and a dummy batch forwarded: the artifact works
         }
@@ -202,7 +215,8 @@ public class DefaultModelRegistry implements ModelRegistry {
               normalization,
               manifest.metrics() == null ? Map.of() : manifest.metrics(),
               bytes,
-              createdAt));
+              createdAt,
+              0)); // the repository numbers the version
     } catch (RuntimeException e) {
       store.delete(id);
       throw e;

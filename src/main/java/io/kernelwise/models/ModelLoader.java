@@ -49,12 +49,23 @@ public class ModelLoader {
     this.json = json;
   }
 
-  /** Spec, labels and normalization of a model directory, checked against each other. */
+  /**
+   * Spec, labels and normalization of a stored model's directory, checked against each other; the
+   * spec against the stored-spec limits (a model trained under looser limits stays servable).
+   */
   public Description describe(Path dir) {
+    return describe(dir, false);
+  }
+
+  /**
+   * Like {@link #describe(Path)}; {@code incoming} (an imported artifact) checks the spec against
+   * today's limits, as any new spec.
+   */
+  public Description describe(Path dir, boolean incoming) {
     ArchitectureSpec spec;
     try {
       JsonNode node = json.readTree(read(dir, ModelFiles.SPEC));
-      spec = catalog.parse(node, "spec");
+      spec = incoming ? catalog.parse(node, "spec") : catalog.stored(node);
     } catch (JacksonException e) {
       throw new InvalidModelException(ModelFiles.SPEC, "is not valid JSON");
     } catch (ApiException e) {

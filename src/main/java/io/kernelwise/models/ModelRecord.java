@@ -6,6 +6,8 @@ import java.util.Map;
 
 /**
  * One stored model: its database row. The files live in the {@link ModelStore} under {@code id}.
+ * {@code version} numbers the models sharing a {@code name} (1, 2, ... in registration order, never
+ * reused); it is assigned when the row is inserted.
  */
 public record ModelRecord(
     String id,
@@ -20,7 +22,8 @@ public record ModelRecord(
     Normalization normalization,
     Map<String, Double> metrics,
     long artifactBytes,
-    Instant createdAt) {
+    Instant createdAt,
+    int version) {
 
   public ModelRecord {
     classes = List.copyOf(classes);

@@ -6,4 +6,7 @@ public interface ModelRegistry {
    * Copies the parameters into the model store (atomically), records the model and returns its id.
    */
   String register(NewModel model);
+
+  /** Removes a model registered for a run that could not end its job; absent ids are ignored. */
+  void discard(String modelId);
 }

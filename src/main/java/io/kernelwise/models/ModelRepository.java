@@ -7,8 +7,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
@@ -26,14 +28,18 @@ class ModelRepository {
     this.json = json;
   }
 
-  void insert(ModelRecord m) {
+  /** Inserts the row with the next version number of its name; returns that number. */
+  @Transactional
+  int insert(ModelRecord m) {
+    int version = nextVersion(m.name());
     jdbc.sql(
             """
             INSERT INTO models (id, name, architecture_id, dataset_id, job_id, classes, channels,
-              height, width, normalization, metrics, artifact_bytes, created_at)
+              height, width, normalization, metrics, artifact_bytes, created_at, version)
             VALUES (:id, :name, :architectureId, :datasetId, :jobId, :classes, :channels,
-              :height, :width, :normalization, :metrics, :artifactBytes, :createdAt)
+              :height, :width, :normalization, :metrics, :artifactBytes, :createdAt, :version)
             """)
+        .param("version", version)
         .param("id", m.id())
         .param("name", m.name())
         .param("architectureId", m.architectureId())
@@ -48,6 +54,46 @@ class ModelRepository {
         .param("artifactBytes", m.artifactBytes())
         .param("createdAt", m.createdAt().atOffset(ZoneOffset.UTC))
         .update();
+    return version;
+  }
+
+  /**
+   * The row lock taken by the UPDATE serializes concurrent registrations of one name (also across
+   * replicas sharing the database) until the transaction ends; the first model of a name inserts
+   * the counter, and a concurrent first insert that loses the race retries the UPDATE.
+   */
+  private int nextVersion(String name) {
+    for (int attempt = 0; ; attempt++) {
+      int updated =
+          jdbc.sql("UPDATE model_names SET last_version = last_version + 1 WHERE name = :name")
+              .param("name", name)
+              .update();
+      if (updated == 0) {
+        try {
+          jdbc.sql("INSERT INTO model_names (name, last_version) VALUES (:name, 1)")
+              .param("name", name)
+              .update();
+          return 1;
+        } catch (DuplicateKeyException e) {
+          if (attempt > 2) {
+            throw e;
+          }
+          continue;
+        }
+      }
+      return jdbc.sql("SELECT last_version FROM model_names WHERE name = :name")
+          .param("name", name)
+          .query(Integer.class)
+          .single();
+    }
+  }
+
+  /** The models sharing a name, oldest (version 1) first. */
+  List<ModelRecord> byName(String name) {
+    return jdbc.sql("SELECT * FROM models WHERE name = :name ORDER BY version")
+        .param("name", name)
+        .query(this::map)
+        .list();
   }
 
   Optional<ModelRecord> find(String id) {
@@ -95,6 +141,7 @@ class ModelRepository {
         json.readValue(rs.getString("normalization"), ModelRecord.Normalization.class),
         json.readValue(rs.getString("metrics"), METRICS),
         rs.getLong("artifact_bytes"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getInt("version"));
   }
 }

@@ -19,7 +19,13 @@ record ModelResponse(
     @Schema(example = "{\"testAccuracy\": 0.71, \"valLoss\": 0.83}") Map<String, Double> metrics,
     @Schema(description = "bytes of the stored files (spec, parameters, labels, ...)")
         long artifactBytes,
-    Instant createdAt) {
+    Instant createdAt,
+    @Schema(
+            description =
+                "version of the models sharing this name (1, 2, ... in registration order), as"
+                    + " served at /v2/models/{name}/versions/{version}",
+            example = "1")
+        int version) {
 
   record Input(
       @Schema(example = "3") int channels,
@@ -42,6 +48,7 @@ record ModelResponse(
         new Normalization(m.normalization().mean(), m.normalization().std()),
         m.metrics(),
         m.artifactBytes(),
-        m.createdAt());
+        m.createdAt(),
+        m.version());
   }
 }

@@ -218,7 +218,7 @@ public class DjlNetworkFactory implements NetworkFactory {
       Shape st = shape(p.stride());
       Shape pad = shape(p.padding());
       net.add(
-          p.max() ? Pool.maxPool2dBlock(k, st, pad) : Pool.avgPool2dBlock(k, st, pad, false, true));
+          p.max() ? new MaxPool2dBlock(k, st, pad) : Pool.avgPool2dBlock(k, st, pad, false, true));
       return positive(
           new int[] {
             shape[0],

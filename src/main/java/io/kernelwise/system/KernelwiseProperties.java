@@ -58,7 +58,21 @@ public record KernelwiseProperties(
       // the claims it held under the same name as soon as their heartbeat is stale
       @DefaultValue("") String instanceName,
       // jobs: how often a running job re-reads its cancel flag from the database
-      @DefaultValue("500ms") Duration cancelPollInterval) {}
+      @DefaultValue("500ms") Duration cancelPollInterval) {
+
+    public Training {
+      if (workers > 1) {
+        // a second concurrent DJL Trainer in one JVM fails (the gradient collector is JVM-wide)
+        throw new IllegalArgumentException(
+            "kernelwise.training.workers="
+                + workers
+                + " is not supported: one JVM trains one job at a time. To train several jobs at"
+                + " once run more instances (replicas, or several worker processes) on one"
+                + " PostgreSQL database, each with kernelwise.training.workers=1 and its own"
+                + " kernelwise.training.instance-name");
+      }
+    }
+  }
 
   /** Where trained models live; a shared (ReadWriteMany) directory serves several replicas. */
   public record Models(
@@ -79,7 +93,9 @@ public record KernelwiseProperties(
       @DefaultValue("50000000") long maxImagePixels,
       @DefaultValue("1") int intraOpThreads,
       @DefaultValue("30s") Duration requestTimeout,
-      @DefaultValue("auto") String device) {}
+      @DefaultValue("auto") String device,
+      // the largest /v2 infer body (JSON and binary tensor data)
+      @DefaultValue("16MB") DataSize maxInferRequestSize) {}
 
   /** DJL engine settings; offline by default so startup never downloads. */
   public record Djl(@DefaultValue("true") boolean offline) {}

@@ -16,7 +16,7 @@ import io.kernelwise.datasets.ImageSplit;
 import io.kernelwise.datasets.LoadedDataset;
 import io.kernelwise.network.Engines;
 import io.kernelwise.network.NetworkFactory;
-import io.kernelwise.system.ApiException;
+import io.kernelwise.system.FieldProblem;
 import io.kernelwise.system.KernelwiseProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,49 +72,21 @@ public class DjlTrainingEngine implements TrainingEngine {
     }
   }
 
-  private static void validate(Hyperparameters hp, LoadedDataset data) {
-    if (hp.epochs() < 1) {
-      throw ApiException.invalid("hyperparameters.epochs", "must be at least 1");
+  /**
+   * The submission's rules again ({@link HyperparameterRules}), for a stored job: a job that breaks
+   * them fails with the same message instead of training something else than it says.
+   */
+  static void validate(Hyperparameters hp, LoadedDataset data) {
+    List<FieldProblem> problems = new ArrayList<>(HyperparameterRules.problems(hp));
+    int trainCount = data.train() == null ? 0 : data.train().count();
+    if (trainCount < 2
+        || HyperparameterRules.trainingImages(trainCount, data.test() != null, hp.validationSplit())
+            < HyperparameterRules.MIN_BATCH_SIZE) {
+      problems.add(new FieldProblem("datasetId", "too few training images to train"));
     }
-    if (hp.batchSize() < 1) {
-      throw ApiException.invalid("hyperparameters.batchSize", "must be at least 1");
-    }
-    if (!(hp.optimizer().learningRate() > 0)) {
-      throw ApiException.invalid("hyperparameters.optimizer.learningRate", "must be positive");
-    }
-    if (hp.optimizer().momentum() < 0 || hp.optimizer().weightDecay() < 0) {
-      throw ApiException.invalid(
-          "hyperparameters.optimizer", "momentum and weightDecay must not be negative");
-    }
-    if (hp.schedule().stepEpochs() < 1 || hp.schedule().warmupEpochs() < 0) {
-      throw ApiException.invalid(
-          "hyperparameters.schedule", "stepEpochs must be at least 1, warmupEpochs at least 0");
-    }
-    if (hp.augmentation().cropPadding() < 0) {
-      throw ApiException.invalid(
-          "hyperparameters.augmentation.cropPadding", "must not be negative");
-    }
-    if (hp.earlyStopping() != null
-        && (hp.earlyStopping().patience() < 1
-            || !List.of("valAccuracy", "valLoss").contains(hp.earlyStopping().metric()))) {
-      throw ApiException.invalid(
-          "hyperparameters.earlyStopping",
-          "patience must be at least 1 and metric valAccuracy or valLoss");
-    }
-    String optimizer = hp.optimizer().type();
-    if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
-      throw ApiException.invalid("hyperparameters.optimizer.type", "must be adam or sgd");
-    }
-    String schedule = hp.schedule().type();
-    if (!List.of("none", "step", "cosine").contains(schedule)) {
-      throw ApiException.invalid("hyperparameters.schedule.type", "must be none, step or cosine");
-    }
-    if (data.test() == null && (hp.validationSplit() <= 0 || hp.validationSplit() >= 1)) {
-      throw ApiException.invalid(
-          "hyperparameters.validationSplit", "must be between 0 and 1 (exclusive)");
-    }
-    if (data.train() == null || data.train().count() < 2) {
-      throw ApiException.invalid("datasetId", "the dataset has fewer than 2 training images");
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          problems.stream().map(p -> p.field() + ": " + p.message()).toList().toString());
     }
   }
 
@@ -166,8 +138,8 @@ public class DjlTrainingEngine implements TrainingEngine {
               data.test() != null
                   ? images(data.test(), IntStream.range(0, data.test().count()).toArray())
                   : images(data.train(), split[1])) {
-        int batchSize = hp.batchSize();
-        long stepsPerEpoch = (train.count() + batchSize - 1) / batchSize;
+        int[] batches = HyperparameterRules.batches(train.count(), hp.batchSize());
+        long stepsPerEpoch = batches.length - 1;
         LearningRates rates =
             new LearningRates(
                 hp.optimizer().learningRate(), hp.schedule(), hp.epochs(), stepsPerEpoch);
@@ -177,7 +149,7 @@ public class DjlTrainingEngine implements TrainingEngine {
             hp.earlyStopping() != null && badEpochs >= hp.earlyStopping().patience();
         for (int epoch = startEpoch; epoch <= hp.epochs() && !stoppedEarly; epoch++) {
           EpochMetrics metrics =
-              trainEpoch(epoch, block, store, updater, train, validation, rates, stepsPerEpoch);
+              trainEpoch(epoch, block, store, updater, train, validation, rates, batches);
           if (metrics == null) {
             return new TrainingResult(true, false, startEpoch - 1, List.copyOf(epochs), null, null);
           }
@@ -228,7 +200,8 @@ public class DjlTrainingEngine implements TrainingEngine {
         DeviceImages train,
         DeviceImages validation,
         LearningRates rates,
-        long stepsPerEpoch) {
+        int[] batches) {
+      long stepsPerEpoch = batches.length - 1;
       // every epoch's order, augmentation and dropout follow from (seed, epoch) alone, so a
       // resumed run repeats exactly what the interrupted one would have done
       long epochSeed = hp.seed() * 1_000_003L + epoch;
@@ -239,7 +212,6 @@ public class DjlTrainingEngine implements TrainingEngine {
           new DeviceImages.Augment(
               hp.augmentation().flip(),
               hp.augmentation().crop() ? hp.augmentation().cropPadding() : 0);
-      int batchSize = hp.batchSize();
       int every = Math.max(1, settings.stepMetricsEvery());
       long start = System.nanoTime();
       double lr = rates.at(epoch, (epoch - 1) * stepsPerEpoch);
@@ -251,11 +223,8 @@ public class DjlTrainingEngine implements TrainingEngine {
           if (listener.cancelRequested()) {
             return null;
           }
-          int from = (int) (s * batchSize);
-          int to = Math.min(train.count(), from + batchSize);
-          if (to - from < 2 && s > 0) {
-            break; // a batch of one cannot be batch-normalized in training mode
-          }
+          int from = batches[(int) s];
+          int to = batches[(int) s + 1];
           lr = rates.at(epoch, (epoch - 1) * stepsPerEpoch + s);
           try (NDManager step = epochManager.newSubManager()) {
             DeviceImages.Batch batch = train.batch(step, order, from, to, augment, rng);
@@ -334,7 +303,7 @@ public class DjlTrainingEngine implements TrainingEngine {
         return new int[][] {IntStream.range(0, n).toArray(), new int[0]};
       }
       int[] shuffled = permutation(n, new SplittableRandom(hp.seed()));
-      int held = (int) Math.max(1, Math.min(n - 1, Math.round(n * hp.validationSplit())));
+      int held = HyperparameterRules.heldOut(n, hp.validationSplit());
       int[] validation = java.util.Arrays.copyOfRange(shuffled, 0, held);
       int[] train = java.util.Arrays.copyOfRange(shuffled, held, n);
       java.util.Arrays.sort(validation);

@@ -31,6 +31,11 @@ public record Hyperparameters(
    */
   public record EarlyStopping(Integer patience, String metric) {}
 
+  /** Every field unset: all defaults. */
+  public static Hyperparameters unset() {
+    return new Hyperparameters(null, null, null, null, null, null, null, null);
+  }
+
   /** A copy with every default filled in. */
   public Hyperparameters withDefaults() {
     Optimizer o = optimizer == null ? new Optimizer(null, null, null, null) : optimizer;

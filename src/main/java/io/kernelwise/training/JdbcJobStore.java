@@ -128,6 +128,16 @@ public class JdbcJobStore implements JobStore {
 
   @Override
   public boolean transition(String id, JobState from, JobState to, Instant now, Outcome outcome) {
+    return move(id, from, to, now, outcome, null);
+  }
+
+  @Override
+  public boolean finish(String id, int attempt, JobState to, Instant now, Outcome outcome) {
+    return move(id, JobState.RUNNING, to, now, outcome, attempt);
+  }
+
+  private boolean move(
+      String id, JobState from, JobState to, Instant now, Outcome outcome, Integer attempt) {
     from.checkMoveTo(to);
     String set =
         switch (to) {
@@ -139,10 +149,12 @@ public class JdbcJobStore implements JobStore {
                   + " test_accuracy = coalesce(:testAccuracy, test_accuracy),"
                   + " progress = coalesce(:progress, progress)";
         };
-    return jdbc.sql(
+    var update =
+        jdbc.sql(
                 "update jobs set state = :to, updated_at = :now, "
                     + set
-                    + " where id = :id and state = :from")
+                    + " where id = :id and state = :from"
+                    + (attempt == null ? "" : " and attempts = :attempt"))
             .param("to", to.name())
             .param("from", from.name())
             .param("id", id)
@@ -150,22 +162,22 @@ public class JdbcJobStore implements JobStore {
             .param("error", outcome.error())
             .param("modelId", outcome.modelId())
             .param("testAccuracy", outcome.testAccuracy())
-            .param("progress", outcome.progress())
-            .update()
-        == 1;
+            .param("progress", outcome.progress());
+    return (attempt == null ? update : update.param("attempt", attempt)).update() == 1;
   }
 
   @Override
   public Optional<Integer> startAttempt(String id, String worker, Instant now) {
-    // QUEUED -> RUNNING is the machine's transition; RUNNING here means a revival that skipped
-    // QUEUED: the job is re-claimed by the new execution, not moved.
-    JobState.QUEUED.checkMoveTo(JobState.RUNNING);
+    // the machine says from where a job may start running (QUEUED): a revived job goes back to
+    // QUEUED first (JobRunner, TrainingQueue), never RUNNING -> RUNNING
+    List<String> from = JobState.sourcesOf(JobState.RUNNING).stream().map(Enum::name).toList();
     int updated =
         jdbc.sql(
                 "update jobs set state = 'RUNNING', attempts = attempts + 1, worker = :worker,"
                     + " started_at = coalesce(started_at, :now), updated_at = :now"
-                    + " where id = :id and state in ('QUEUED', 'RUNNING')"
+                    + " where id = :id and state in (:from)"
                     + " and cancel_requested = false")
+            .param("from", from)
             .param("worker", worker)
             .param("now", ts(now))
             .param("id", id)

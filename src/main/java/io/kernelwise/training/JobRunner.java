@@ -92,14 +92,26 @@ public class JobRunner {
     if (before == null || before.state().terminal()) {
       return; // deleted or already ended (e.g. cancelled while queued)
     }
+    if (before.state() == JobState.RUNNING
+        && store.transition(
+            jobId, JobState.RUNNING, JobState.QUEUED, clock.instant(), JobStore.Outcome.NONE)) {
+      // executed again while still RUNNING (its last execution failed without ending it): back
+      // to QUEUED first, as the state machine says, then a new attempt
+      events.state(
+          jobId,
+          JobState.QUEUED,
+          "re-queued: its previous execution ended without finishing it; resumes from its last"
+              + " checkpoint",
+          Map.of());
+    }
     var attemptOrEmpty = store.startAttempt(jobId, worker, clock.instant());
     if (attemptOrEmpty.isEmpty()) {
       // Not runnable: cancel requested while it waited (or while it was being revived).
-      for (JobState from : List.of(JobState.QUEUED, JobState.RUNNING)) {
-        if (store.transition(
-            jobId, from, JobState.CANCELLED, clock.instant(), JobStore.Outcome.NONE)) {
-          events.state(jobId, JobState.CANCELLED, "cancelled before it (re)started", Map.of());
-        }
+      boolean cancel = store.runFlags(jobId).map(JobStore.RunFlags::cancelRequested).orElse(false);
+      if (cancel
+          && store.transition(
+              jobId, JobState.QUEUED, JobState.CANCELLED, clock.instant(), JobStore.Outcome.NONE)) {
+        events.state(jobId, JobState.CANCELLED, "cancelled before it (re)started", Map.of());
       }
       return;
     }
@@ -117,7 +129,21 @@ public class JobRunner {
         extra);
     Listener listener = new Listener(jobId, attempt, before.epochs(), shuttingDown);
     try {
-      ArchitectureSpec spec = catalog.parse(json.readTree(before.specJson()), "architecture");
+      train(jobId, worker, attempt, before, listener, shuttingDown);
+    } finally {
+      metrics.forget(jobId); // ended, superseded or handed back: its series go
+    }
+  }
+
+  private void train(
+      String jobId,
+      String worker,
+      int attempt,
+      Job before,
+      Listener listener,
+      BooleanSupplier shuttingDown) {
+    try {
+      ArchitectureSpec spec = catalog.stored(json.readTree(before.specJson()));
       Hyperparameters hp = json.readValue(before.hyperparametersJson(), Hyperparameters.class);
       Device device = devices.apply(before.device());
       LoadedDataset data = datasets.load(before.datasetId());
@@ -134,8 +160,10 @@ public class JobRunner {
       }
       if (result.cancelled()) {
         if (listener.cancelSeen || !shuttingDown.getAsBoolean()) {
-          finish(jobId, JobState.CANCELLED, "cancelled by request", JobStore.Outcome.NONE);
-          deleteCheckpoints(jobId);
+          if (finish(
+              jobId, attempt, JobState.CANCELLED, "cancelled by request", JobStore.Outcome.NONE)) {
+            deleteCheckpoints(jobId);
+          }
           return;
         }
         if (store.transition(
@@ -148,24 +176,46 @@ public class JobRunner {
         }
         throw new InterruptedByShutdown(jobId);
       }
+      if (listener.supersededNow()) {
+        return; // revived elsewhere after the last step: that attempt registers the model
+      }
       String modelId = register(before, spec, data, result);
       Double testAccuracy = result.testAccuracy();
-      finish(
+      if (!finish(
           jobId,
+          attempt,
           JobState.SUCCEEDED,
           result.stoppedEarly() ? "stopped early" : null,
-          new JobStore.Outcome(null, modelId, testAccuracy, 1.0));
+          new JobStore.Outcome(null, modelId, testAccuracy, 1.0))) {
+        // superseded between registration and the fenced finish: the model is no job's
+        log.warn("job {} attempt {} was superseded; discarding model {}", jobId, attempt, modelId);
+        registry.discard(modelId);
+        return;
+      }
       deleteCheckpoints(jobId); // the registry copied the parameters into the model store
     } catch (InterruptedByShutdown e) {
       throw e;
-    } catch (Exception | Error e) { // an OutOfMemoryError in training fails the job, not the queue
-      if (listener.superseded) {
-        return;
+    } catch (Exception e) {
+      fail(jobId, attempt, listener, e);
+    } catch (Error e) {
+      // record why, then let it go: an OutOfMemoryError must reach ExitOnOutOfMemoryError (and
+      // the queue), not leave this JVM training on in an unknown state
+      try {
+        fail(jobId, attempt, listener, e);
+      } catch (RuntimeException | Error recording) {
+        e.addSuppressed(recording);
       }
-      log.warn("job {} failed", jobId, e);
-      String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      finish(jobId, JobState.FAILED, message, JobStore.Outcome.error(message));
+      throw e;
     }
+  }
+
+  private void fail(String jobId, int attempt, Listener listener, Throwable e) {
+    if (listener.superseded) {
+      return;
+    }
+    log.warn("job {} failed", jobId, e);
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    finish(jobId, attempt, JobState.FAILED, message, JobStore.Outcome.error(message));
   }
 
   /** Checkpoints only serve resuming; a FAILED job keeps them for inspection. */
@@ -178,20 +228,23 @@ public class JobRunner {
     }
   }
 
-  private void finish(String jobId, JobState to, String detail, JobStore.Outcome outcome) {
-    if (store.transition(jobId, JobState.RUNNING, to, clock.instant(), outcome)) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      if (outcome.modelId() != null) {
-        extra.put("modelId", outcome.modelId());
-      }
-      if (outcome.testAccuracy() != null) {
-        extra.put("testAccuracy", outcome.testAccuracy());
-      }
-      if (outcome.error() != null) {
-        extra.put("error", outcome.error());
-      }
-      events.state(jobId, to, outcome.error() == null ? detail : null, extra);
+  private boolean finish(
+      String jobId, int attempt, JobState to, String detail, JobStore.Outcome outcome) {
+    if (!store.finish(jobId, attempt, to, clock.instant(), outcome)) {
+      return false;
     }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    if (outcome.modelId() != null) {
+      extra.put("modelId", outcome.modelId());
+    }
+    if (outcome.testAccuracy() != null) {
+      extra.put("testAccuracy", outcome.testAccuracy());
+    }
+    if (outcome.error() != null) {
+      extra.put("error", outcome.error());
+    }
+    events.state(jobId, to, outcome.error() == null ? detail : null, extra);
+    return true;
   }
 
   private String register(
@@ -321,6 +374,15 @@ public class JobRunner {
       store.upsertEpoch(jobId, epoch, now); // idempotent: a re-run epoch replaces its row
       events.append(jobId, JobEvents.EPOCH, epoch);
       metrics.epoch(jobId, epoch);
+    }
+
+    /** Asks the database now (not at the poll interval) whether this is still the attempt. */
+    boolean supersededNow() {
+      var flags = store.runFlags(jobId).orElse(null);
+      if (flags == null || flags.attempts() != attempt || flags.state() != JobState.RUNNING) {
+        superseded = true;
+      }
+      return superseded;
     }
 
     @Override

@@ -122,6 +122,11 @@ public class JobService {
     return view(get(id));
   }
 
+  /** Every epoch row of a job, in order (none for an unknown job). */
+  public List<EpochMetrics> epochs(String id) {
+    return store.epochs(id, 0);
+  }
+
   JobMetricsView metrics(String id, int sinceEpoch) {
     Job job = get(id);
     return new JobMetricsView(

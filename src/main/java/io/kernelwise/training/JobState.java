@@ -25,6 +25,17 @@ public enum JobState {
           FAILED, EnumSet.noneOf(JobState.class),
           CANCELLED, EnumSet.noneOf(JobState.class));
 
+  /** The states a job may move to {@code to} from: what a compare-and-set on the state accepts. */
+  public static Set<JobState> sourcesOf(JobState to) {
+    Set<JobState> from = EnumSet.noneOf(JobState.class);
+    for (JobState s : values()) {
+      if (s.canMoveTo(to)) {
+        from.add(s);
+      }
+    }
+    return from;
+  }
+
   public boolean canMoveTo(JobState next) {
     return ALLOWED.get(this).contains(next);
   }

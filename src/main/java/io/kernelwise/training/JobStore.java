@@ -31,6 +31,12 @@ public interface JobStore {
    */
   boolean transition(String id, JobState from, JobState to, Instant now, Outcome outcome);
 
+  /**
+   * RUNNING → {@code to} if {@code attempt} is still the job's attempt: how a run ends, so a
+   * superseded run cannot end the job another attempt is running.
+   */
+  boolean finish(String id, int attempt, JobState to, Instant now, Outcome outcome);
+
   /** Fields written with a transition; null members leave the column as it is. */
   record Outcome(String error, String modelId, Double testAccuracy, Double progress) {
     public static final Outcome NONE = new Outcome(null, null, null, null);
@@ -41,8 +47,8 @@ public interface JobStore {
   }
 
   /**
-   * QUEUED (or RUNNING, after a revival that bypassed QUEUED) → RUNNING for a new attempt by {@code
-   * worker}; returns the attempt number, or empty when the job is not runnable.
+   * QUEUED → RUNNING for a new attempt by {@code worker}; returns the attempt number, or empty when
+   * the job is not runnable (not QUEUED, or cancel requested).
    */
   Optional<Integer> startAttempt(String id, String worker, Instant now);
 

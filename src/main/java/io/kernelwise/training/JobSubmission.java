@@ -96,6 +96,7 @@ class JobSubmission {
         hasInline ? catalog.parse(inline, "architecture") : storedSpec(architectureId);
     DatasetShape data = dataset(datasetId);
     checkFits(spec, data, hasInline ? "architecture" : "architectureId");
+    checkTrainable(hp, data);
     return new Valid(architectureId, spec, datasetId, hp, device);
   }
 
@@ -168,6 +169,27 @@ class JobSubmission {
     }
   }
 
+  /** The split that trains must fill a batch: BatchNorm cannot train on a single image. */
+  private static void checkTrainable(Hyperparameters hp, DatasetShape data) {
+    int images =
+        HyperparameterRules.trainingImages(
+            data.trainImages(), data.hasTest(), hp.validationSplit());
+    if (data.trainImages() < 2 || images < HyperparameterRules.MIN_BATCH_SIZE) {
+      String message =
+          "dataset '"
+              + data.id()
+              + "' leaves "
+              + Math.max(0, images)
+              + " training image(s) after the validation hold-out; training needs at least "
+              + HyperparameterRules.MIN_BATCH_SIZE;
+      throw new ApiException(
+          HttpStatus.CONFLICT,
+          "Dataset too small to train",
+          message,
+          List.of(new FieldProblem("datasetId", message)));
+    }
+  }
+
   private static String text(JsonNode body, String field, List<FieldProblem> problems) {
     JsonNode node = body.get(field);
     if (node == null || node.isNull()) {
@@ -183,7 +205,7 @@ class JobSubmission {
   private Hyperparameters hyperparameters(JsonNode node, List<FieldProblem> problems) {
     Hyperparameters raw;
     if (node == null || node.isNull()) {
-      raw = new Hyperparameters(null, null, null, null, null, null, null, null);
+      raw = Hyperparameters.unset();
     } else if (!node.isObject()) {
       problems.add(new FieldProblem("hyperparameters", "must be an object"));
       return null;
@@ -196,58 +218,8 @@ class JobSubmission {
       }
     }
     Hyperparameters hp = raw.withDefaults();
-    String p = "hyperparameters.";
-    range(problems, p + "epochs", hp.epochs(), 1, 1000);
-    range(problems, p + "batchSize", hp.batchSize(), 1, 4096);
-    var o = hp.optimizer();
-    oneOf(problems, p + "optimizer.type", o.type(), "adam", "sgd");
-    if (!(o.learningRate() > 0) || o.learningRate() > 10) {
-      problems.add(new FieldProblem(p + "optimizer.learningRate", "must be > 0 and <= 10"));
-    }
-    if (!(o.momentum() >= 0 && o.momentum() < 1)) {
-      problems.add(new FieldProblem(p + "optimizer.momentum", "must be in [0, 1)"));
-    }
-    if (!(o.weightDecay() >= 0 && o.weightDecay() <= 1)) {
-      problems.add(new FieldProblem(p + "optimizer.weightDecay", "must be in [0, 1]"));
-    }
-    var s = hp.schedule();
-    oneOf(problems, p + "schedule.type", s.type(), "none", "step", "cosine");
-    range(problems, p + "schedule.stepEpochs", s.stepEpochs(), 1, 1000);
-    if (!(s.gamma() > 0 && s.gamma() <= 1)) {
-      problems.add(new FieldProblem(p + "schedule.gamma", "must be in (0, 1]"));
-    }
-    boolean epochsOk = hp.epochs() >= 1 && hp.epochs() <= 1000; // else already reported
-    if (s.warmupEpochs() < 0 || (epochsOk && s.warmupEpochs() >= hp.epochs())) {
-      problems.add(
-          new FieldProblem(p + "schedule.warmupEpochs", "must be >= 0 and less than epochs"));
-    }
-    range(problems, p + "augmentation.cropPadding", hp.augmentation().cropPadding(), 0, 64);
-    if (!(hp.validationSplit() > 0 && hp.validationSplit() <= 0.9)) {
-      problems.add(new FieldProblem(p + "validationSplit", "must be in (0, 0.9]"));
-    }
-    if (hp.earlyStopping() != null) {
-      range(problems, p + "earlyStopping.patience", hp.earlyStopping().patience(), 1, 1000);
-      oneOf(
-          problems,
-          p + "earlyStopping.metric",
-          hp.earlyStopping().metric(),
-          "valAccuracy",
-          "valLoss");
-    }
+    problems.addAll(HyperparameterRules.problems(hp));
     return hp;
-  }
-
-  private static void range(List<FieldProblem> problems, String field, int v, int min, int max) {
-    if (v < min || v > max) {
-      problems.add(new FieldProblem(field, "must be between " + min + " and " + max));
-    }
-  }
-
-  private static void oneOf(List<FieldProblem> problems, String field, String v, String... ok) {
-    if (!List.of(ok).contains(v)) {
-      problems.add(
-          new FieldProblem(field, "must be one of " + String.join(", ", ok) + ", not '" + v + "'"));
-    }
   }
 
   /** {@code hyperparameters.optimizer.type} from Jackson's path of the failing value. */

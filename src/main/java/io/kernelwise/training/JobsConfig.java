@@ -6,8 +6,6 @@ import io.kernelwise.models.ModelRegistry;
 import io.kernelwise.network.Engines;
 import io.kernelwise.system.KernelwiseProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -107,13 +105,6 @@ class JobsConfig {
 
   /** The configured name, else the host name (a pod name in Kubernetes). */
   static String instanceName(String configured) {
-    if (configured != null && !configured.isBlank()) {
-      return configured;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "kernelwise";
-    }
+    return io.kernelwise.system.InstanceName.of(configured);
   }
 }

@@ -1,11 +1,13 @@
 package io.kernelwise.training;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -70,6 +72,17 @@ public class TrainingMetrics {
         .tag("job", jobId)
         .register(registry)
         .record(Duration.ofNanos((long) (epoch.seconds() * 1e9)));
+  }
+
+  /**
+   * Removes the job's meters once it no longer runs here (ended, superseded, or handed back to the
+   * queue): a long-running instance must not keep a series per job it ever ran.
+   */
+  void forget(String jobId) {
+    jobs.remove(jobId);
+    List<Meter> owned =
+        registry.getMeters().stream().filter(m -> jobId.equals(m.getId().getTag("job"))).toList();
+    owned.forEach(registry::remove);
   }
 
   private JobGauges gauges(String jobId) {

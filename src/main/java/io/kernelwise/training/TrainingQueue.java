@@ -18,7 +18,6 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The database-backed training queue: one db-scheduler one-time task instance per job (instance id
@@ -40,7 +39,7 @@ public class TrainingQueue implements SmartLifecycle {
 
   private final JobStore store;
   private final JobEvents events;
-  private final JdbcClient jdbc;
+  private final ScheduledTasks tasks;
   private final Clock clock;
   private final String name;
   private final Duration heartbeat;
@@ -63,7 +62,7 @@ public class TrainingQueue implements SmartLifecycle {
       Clock clock) {
     this.store = store;
     this.events = events;
-    this.jdbc = JdbcClient.create(dataSource);
+    this.tasks = new ScheduledTasks(dataSource, TASK);
     this.clock = clock;
     this.name = instanceName;
     this.heartbeat = heartbeat;
@@ -105,7 +104,7 @@ public class TrainingQueue implements SmartLifecycle {
   public void start() {
     shuttingDown.set(false);
     requeueOrphans();
-    List<Claim> inherited = ownClaims(); // nothing of this process runs yet
+    List<ScheduledTasks.Claim> inherited = ownClaims(); // nothing of this process runs yet
     running = true;
     if (inherited.isEmpty()) {
       startScheduler();
@@ -159,44 +158,23 @@ public class TrainingQueue implements SmartLifecycle {
 
   /** Jobs QUEUED/RUNNING without an execution (a crash between insert and schedule). */
   private void requeueOrphans() {
-    List<Map.Entry<String, Instant>> orphans =
-        jdbc.sql(
-                "select j.id, j.queued_at from jobs j where j.state in ('QUEUED', 'RUNNING')"
-                    + " and not exists (select 1 from scheduled_tasks t"
-                    + " where t.task_name = ? and t.task_instance = j.id)")
-            .param(TASK)
-            .query(
-                (rs, n) ->
-                    Map.entry(
-                        rs.getString(1),
-                        rs.getObject(2, java.time.OffsetDateTime.class).toInstant()))
-            .list();
-    for (var orphan : orphans) {
+    for (var orphan : tasks.jobsWithoutExecution()) {
       log.info("re-queueing job {} that had no queue entry", orphan.getKey());
       enqueue(orphan.getKey(), orphan.getValue());
     }
   }
 
   /** Executions held under this instance's name: before start, those of a previous process. */
-  private List<Claim> ownClaims() {
-    return jdbc.sql(
-            "select task_instance, version, last_heartbeat from scheduled_tasks"
-                + " where task_name = ? and picked = true and picked_by = ?")
-        .params(TASK, name)
-        .query(
-            (rs, n) -> {
-              var hb = rs.getObject(3, java.time.OffsetDateTime.class);
-              return new Claim(rs.getString(1), rs.getLong(2), hb == null ? null : hb.toInstant());
-            })
-        .list();
+  private List<ScheduledTasks.Claim> ownClaims() {
+    return tasks.claimsOf(name);
   }
 
   /**
    * Releases the inherited claims once their heartbeat is stale, i.e. provably not a namesake's.
    */
-  private void reviveInherited(List<Claim> inherited) {
+  private void reviveInherited(List<ScheduledTasks.Claim> inherited) {
     Duration staleAfter = heartbeat.multipliedBy(2);
-    List<Claim> pending = new java.util.ArrayList<>(inherited);
+    List<ScheduledTasks.Claim> pending = new java.util.ArrayList<>(inherited);
     Instant giveUp = clock.instant().plus(heartbeat.multipliedBy(10));
     try {
       while (!pending.isEmpty() && !shuttingDown.get()) {
@@ -205,15 +183,15 @@ public class TrainingQueue implements SmartLifecycle {
           log.warn(
               "jobs {} are still heartbeated under this instance's name '{}': another live"
                   + " instance uses it (set kernelwise.training.instance-name); starting anyway",
-              pending.stream().map(Claim::jobId).toList(),
+              pending.stream().map(ScheduledTasks.Claim::jobId).toList(),
               name);
           return;
         }
-        Map<String, Claim> current = new java.util.HashMap<>();
+        Map<String, ScheduledTasks.Claim> current = new java.util.HashMap<>();
         ownClaims().forEach(c -> current.put(c.jobId(), c));
         for (var it = pending.iterator(); it.hasNext(); ) {
-          Claim before = it.next();
-          Claim c = current.get(before.jobId());
+          ScheduledTasks.Claim before = it.next();
+          ScheduledTasks.Claim c = current.get(before.jobId());
           if (c == null || c.version() != before.version()) {
             it.remove(); // finished, or already revived by someone else
           } else if (c.heartbeat() == null || c.heartbeat().plus(staleAfter).isBefore(now)) {
@@ -232,18 +210,9 @@ public class TrainingQueue implements SmartLifecycle {
     }
   }
 
-  private record Claim(String jobId, long version, Instant heartbeat) {}
-
-  private void release(Claim c) {
+  private void release(ScheduledTasks.Claim c) {
     Instant due = requeue(c.jobId(), "revived: " + name + " restarted while running it");
-    int released =
-        jdbc.sql(
-                "update scheduled_tasks set picked = false, picked_by = null,"
-                    + " last_heartbeat = null, execution_time = ?, version = version + 1"
-                    + " where task_name = ? and task_instance = ? and version = ? and picked = true")
-            .params(JdbcJobStore.ts(due), TASK, c.jobId(), c.version())
-            .update();
-    if (released == 1) {
+    if (tasks.release(c, due)) {
       log.info("released stale claim of job {} held before restart", c.jobId());
     }
   }

@@ -64,7 +64,7 @@ abstract class DatasetRepositoryContractTest {
     assertThat(b.state()).isEqualTo(DatasetState.FAILED);
     assertThat(b.reason()).hasSize(4000).endsWith("...");
 
-    assertThat(repository.failInterrupted("restarted", t0.plusSeconds(12))).isEqualTo(1);
+    assertThat(repository.failInterrupted("me", "restarted", t0.plusSeconds(12))).isEqualTo(1);
     assertThat(repository.find("c").orElseThrow().reason()).isEqualTo("restarted");
     repository.updateProgress("c", 0.7);
     assertThat(repository.find("c").orElseThrow().progress())
@@ -77,6 +77,52 @@ abstract class DatasetRepositoryContractTest {
     assertThat(repository.delete("b")).isTrue();
     assertThat(repository.delete("b")).isFalse();
     assertThat(repository.find("b")).isEmpty();
+  }
+
+  /** Several instances on one database: an ingest is its owner's until it ends or goes silent. */
+  @Test
+  void ingestsHaveAnOwnerAndEndOnceOnly() {
+    Instant t0 = Instant.parse("2026-01-02T03:04:05Z");
+    Instant now = t0.plusSeconds(100);
+    repository.insertIngesting(row("mine", DatasetState.INGESTING, t0), "a", t0);
+    repository.insertIngesting(row("live", DatasetState.INGESTING, t0), "b", now);
+    repository.insertIngesting(row("dead", DatasetState.INGESTING, t0), "c", t0);
+
+    // instance a restarts: only its own ingest is failed, then the one whose owner went silent
+    assertThat(repository.failInterrupted("a", "restarted", now)).isEqualTo(1);
+    assertThat(repository.failAbandoned("a", now.minusSeconds(30), now)).isEqualTo(1);
+    assertThat(repository.find("mine").orElseThrow().state()).isEqualTo(DatasetState.FAILED);
+    assertThat(repository.find("live").orElseThrow().state()).isEqualTo(DatasetState.INGESTING);
+    DatasetRecord dead = repository.find("dead").orElseThrow();
+    assertThat(dead.state()).isEqualTo(DatasetState.FAILED);
+    assertThat(dead.reason()).contains("'c' stopped heartbeating");
+    assertThat(repository.ingesting()).containsExactly("live");
+
+    assertThat(repository.heartbeat("live", "b", now)).isTrue();
+    assertThat(repository.heartbeat("live", "a", now)).as("not a's ingest").isFalse();
+    assertThat(repository.heartbeat("dead", "c", now)).as("already ended").isFalse();
+
+    // a FAILED dataset never flips to READY, nor fails twice
+    CacheManifest manifest =
+        new CacheManifest(
+            1,
+            List.of("cat", "dog"),
+            3,
+            8,
+            8,
+            2,
+            0,
+            new int[] {1, 1},
+            new int[] {0, 0},
+            new float[] {0.1f, 0.2f, 0.3f},
+            new float[] {0.4f, 0.5f, 0.6f},
+            0,
+            List.of());
+    assertThat(repository.markReady("dead", manifest, 1, now)).isFalse();
+    assertThat(repository.markFailed("dead", "again", now)).isFalse();
+    assertThat(repository.find("dead").orElseThrow().state()).isEqualTo(DatasetState.FAILED);
+    assertThat(repository.find("dead").orElseThrow().reason()).contains("stopped heartbeating");
+    assertThat(repository.markReady("live", manifest, 1, now)).isTrue();
   }
 
   private static DatasetRecord row(String id, DatasetState state, Instant createdAt) {

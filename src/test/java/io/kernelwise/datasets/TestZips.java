@@ -98,11 +98,20 @@ final class TestZips {
    * headers lie about how much it inflates to.
    */
   static byte[] forgeDeclaredSizes(byte[] zip, int size) {
+    return forgeDeclaredSize(zip, null, size);
+  }
+
+  /** Like {@link #forgeDeclaredSizes} for the entry named {@code name} only (null: all). */
+  static byte[] forgeDeclaredSize(byte[] zip, String name, int size) {
     byte[] out = zip.clone();
     ByteBuffer b = ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i + 46 <= out.length; i++) {
       if (b.getInt(i) == 0x02014b50) {
-        b.putInt(i + 24, size);
+        int length = b.getShort(i + 28) & 0xFFFF;
+        String entry = new String(out, i + 46, length, java.nio.charset.StandardCharsets.UTF_8);
+        if (name == null || name.equals(entry)) {
+          b.putInt(i + 24, size);
+        }
       }
     }
     return out;

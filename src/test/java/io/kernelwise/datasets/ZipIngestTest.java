@@ -125,6 +125,38 @@ class ZipIngestTest {
         .hasMessageContaining("test class folder 'c' has no matching train folder");
   }
 
+  /**
+   * An entry larger than the largest acceptable image (256-pixel sides here: about 4.5 MB) is
+   * skipped and reported without being inflated, whatever it declares (up to 4 GB: a zip's 32-bit
+   * size field); the rest of the archive is ingested.
+   */
+  @Test
+  void entriesLargerThanTheLargestAcceptedImageAreSkippedUnread() throws Exception {
+    long max = new IngestLimits(1000, 10 << 20, 200, 256, 10).maxImageBytes();
+    byte[] honest = new byte[(int) max + 1];
+    new java.util.Random(3).nextBytes(honest); // incompressible: within the ratio limit
+    byte[] zip =
+        TestZips.create()
+            .add("a/1.png", TestZips.png(6, 6, 1))
+            .add("b/2.png", TestZips.png(6, 6, 2))
+            .add("b/honest.png", honest)
+            .add("b/claims-4gb.png", TestZips.png(6, 6, 3))
+            .bytes();
+    // a small valid image whose header claims almost 4 GB: used to be inflated anyway
+    zip = TestZips.forgeDeclaredSize(zip, "b/claims-4gb.png", 0xFFFFFFF0);
+    CacheManifest m = run(zip);
+    assertThat(m.trainPerClass()).containsExactly(1, 1);
+    assertThat(m.skipped())
+        .extracting(SkippedFile::file)
+        .containsExactlyInAnyOrder("b/honest.png", "b/claims-4gb.png");
+    assertThat(m.skipped())
+        .allSatisfy(
+            f ->
+                assertThat(f.reason())
+                    .contains("larger than the largest image accepted")
+                    .contains("not inflated"));
+  }
+
   private CacheManifest run(byte[] zip) throws Exception {
     Path file = dir.resolve("upload.zip");
     Files.write(file, zip);

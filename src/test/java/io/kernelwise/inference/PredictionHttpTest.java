@@ -213,10 +213,14 @@ class PredictionHttpTest {
     String id = ServingFixtures.registerSeedModel(registry, networks, tmp);
     String url = "/api/v1/models/" + id + "/predict";
     assertThat(postBytes(url, "image/jpeg", images.get(0).bytes()).status()).isEqualTo(200);
+    assertThat(get("/actuator/prometheus").text()).contains("model=\"" + id + "\"");
     double loaded = metric("kernelwise_models_loaded");
     Response deleted = api.delete("/api/v1/models/" + id);
     assertThat(deleted.status()).isEqualTo(204);
     assertThat(metric("kernelwise_models_loaded")).isEqualTo(loaded - 1);
+    assertThat(get("/actuator/prometheus").text())
+        .as("the model's meters are removed with it")
+        .doesNotContain("model=\"" + id + "\"");
     assertProblem(postBytes(url, "image/jpeg", images.get(0).bytes()), 404, id);
   }
 

@@ -33,6 +33,11 @@ class FakeCatalog implements ArchitectureCatalog {
   }
 
   @Override
+  public ArchitectureSpec stored(JsonNode json) {
+    return parse(json, "spec");
+  }
+
+  @Override
   public String toJson(ArchitectureSpec spec) {
     return JSON.writeValueAsString(Map.of("name", spec.name(), "classes", spec.classes()));
   }

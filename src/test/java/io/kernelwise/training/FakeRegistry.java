@@ -25,4 +25,11 @@ class FakeRegistry implements ModelRegistry {
     registered.add(model);
     return "m-" + registered.size();
   }
+
+  final List<String> discarded = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void discard(String modelId) {
+    discarded.add(modelId);
+  }
 }

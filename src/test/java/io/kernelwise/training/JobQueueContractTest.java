@@ -43,6 +43,7 @@ abstract class JobQueueContractTest {
   final FakeTrainingEngine engine = new FakeTrainingEngine(4, 25);
   final FakeRegistry registry = new FakeRegistry();
   final List<TrainingQueue> queues = new ArrayList<>();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeEach
   void cleanDatabase() {
@@ -60,21 +61,31 @@ abstract class JobQueueContractTest {
     queues.forEach(TrainingQueue::stop);
   }
 
+  JobRunner runner(TrainingEngine engine, FakeRegistry registry) {
+    return runner(engine, registry, new FakeCatalog());
+  }
+
+  JobRunner runner(
+      TrainingEngine engine,
+      FakeRegistry registry,
+      io.kernelwise.architecture.ArchitectureCatalog catalog) {
+    return new JobRunner(
+        store,
+        events,
+        engine,
+        new FakeDatasets(),
+        catalog,
+        registry,
+        d -> Device.cpu(),
+        new TrainingMetrics(meters, store, CLOCK),
+        JSON,
+        dataDir,
+        Duration.ofMillis(100),
+        CLOCK);
+  }
+
   TrainingQueue queue(String name, Duration heartbeat) {
-    JobRunner runner =
-        new JobRunner(
-            store,
-            events,
-            engine,
-            new FakeDatasets(),
-            new FakeCatalog(),
-            registry,
-            d -> Device.cpu(),
-            new TrainingMetrics(new SimpleMeterRegistry(), store, CLOCK),
-            JSON,
-            dataDir,
-            Duration.ofMillis(100),
-            CLOCK);
+    JobRunner runner = runner(engine, registry);
     TrainingQueue q =
         new TrainingQueue(
             dataSource(), runner, store, events, name, 1, heartbeat, Duration.ofMillis(100), CLOCK);
@@ -252,6 +263,211 @@ abstract class JobQueueContractTest {
     List<JobEvent> rest = store.events(job.id(), first.get(2).seq(), 10);
     assertThat(rest).hasSize(2);
     assertThat(rest.get(1).dataJson()).contains("\"i\":4");
+  }
+
+  // ---- db-scheduler's table, as the library itself uses it
+  // ---------------------------------------
+
+  /** {@link ScheduledTasks}' SQL against what db-scheduler really writes to scheduled_tasks. */
+  @Test
+  void scheduledTasksReadsAndReleasesTheLibrarysOwnExecutions() throws Exception {
+    Job scheduled = newJob(1);
+    Job orphan = newJob(1);
+    store.insert(scheduled);
+    store.insert(orphan);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    List<String> executedByY = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var blocking =
+        com.github.kagkarlsson.scheduler.task.helper.Tasks.oneTime(TrainingQueue.TASK)
+            .execute((instance, ctx) -> awaitQuietly(finish));
+    var recording =
+        com.github.kagkarlsson.scheduler.task.helper.Tasks.oneTime(TrainingQueue.TASK)
+            .execute((instance, ctx) -> executedByY.add(instance.getId()));
+    var x = scheduler("node-x", blocking);
+    var y = scheduler("node-y", recording);
+    try {
+      ScheduledTasks tasks = new ScheduledTasks(dataSource(), TrainingQueue.TASK);
+      x.schedule(blocking.instance(scheduled.id()), CLOCK.instant());
+      assertThat(tasks.jobsWithoutExecution())
+          .extracting(java.util.Map.Entry::getKey)
+          .containsExactly(orphan.id());
+
+      x.start();
+      await(
+          "node-x picked and heartbeated it",
+          Duration.ofSeconds(20),
+          () ->
+              tasks.claimsOf("node-x").stream()
+                  .anyMatch(c -> c.jobId().equals(scheduled.id()) && c.heartbeat() != null));
+      ScheduledTasks.Claim claim = tasks.claimsOf("node-x").get(0);
+      assertThat(tasks.claimsOf("node-y")).isEmpty();
+      var stale = new ScheduledTasks.Claim(claim.jobId(), claim.version() - 1, claim.heartbeat());
+      assertThat(tasks.release(stale, CLOCK.instant())).isFalse();
+      assertThat(tasks.release(claim, CLOCK.instant())).isTrue();
+      assertThat(tasks.claimsOf("node-x")).isEmpty();
+
+      y.start(); // the library treats the released execution as due and runs it elsewhere
+      await(
+          "node-y executed the released execution",
+          Duration.ofSeconds(20),
+          () -> executedByY.contains(scheduled.id()));
+    } finally {
+      finish.countDown();
+      y.stop();
+      x.stop();
+    }
+  }
+
+  private com.github.kagkarlsson.scheduler.Scheduler scheduler(
+      String name, com.github.kagkarlsson.scheduler.task.helper.OneTimeTask<Void> task) {
+    return com.github.kagkarlsson.scheduler.Scheduler.create(dataSource(), task)
+        .schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed(name))
+        .threads(1)
+        .pollingInterval(Duration.ofMillis(100))
+        .heartbeatInterval(Duration.ofMillis(100))
+        .shutdownMaxWait(Duration.ofSeconds(1))
+        .build();
+  }
+
+  private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+    try {
+      latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- one state machine, fenced ends ---------------------------------------------------------
+
+  @Test
+  void startAttemptNeverMovesARunningJobToRunning() {
+    Job job = newJob(2);
+    store.insert(job);
+    Instant now = CLOCK.instant();
+    assertThat(store.startAttempt(job.id(), "w1", now)).contains(1);
+    assertThat(store.startAttempt(job.id(), "w2", now)).isEmpty(); // RUNNING -> RUNNING
+    assertThat(job(job.id()).attempts()).isEqualTo(1);
+    assertThat(job(job.id()).worker()).isEqualTo("w1");
+  }
+
+  /** A job executed again while still RUNNING goes back through QUEUED, visibly. */
+  @Test
+  void aJobExecutedAgainWhileStillRunningIsRequeuedBeforeItsNewAttempt() {
+    Job job = newJob(2);
+    store.insert(job);
+    events.state(job.id(), JobState.QUEUED, null, java.util.Map.of());
+    store.startAttempt(job.id(), "crashed", CLOCK.instant());
+    events.state(job.id(), JobState.RUNNING, null, java.util.Map.of());
+
+    runner(engine, registry).run(job.id(), "w", () -> false);
+
+    assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(job(job.id()).attempts()).isEqualTo(2);
+    assertThat(engine.stepsRun.get(job.id())).isPositive(); // it reported per-job meters
+    assertThat(meters.getMeters())
+        .as("per-job meters are removed when the job ends")
+        .noneMatch(m -> job.id().equals(m.getId().getTag("job")));
+    assertThat(eventData(job.id(), "state"))
+        .extracting(n -> n.get("state").asString())
+        .containsExactly("QUEUED", "RUNNING", "QUEUED", "RUNNING", "SUCCEEDED");
+  }
+
+  /** Revived elsewhere after its last step: the stale run neither registers nor ends the job. */
+  @Test
+  void aRunSupersededAfterItsLastStepRegistersNoModelAndLeavesTheJobToTheNewAttempt() {
+    Job job = newJob(1);
+    store.insert(job);
+    TrainingEngine revivedAtTheEnd =
+        (request, listener) -> {
+          TrainingResult r = engine.train(request, listener);
+          supersede(request.jobId());
+          return r;
+        };
+    runner(revivedAtTheEnd, registry).run(job.id(), "stale", () -> false);
+
+    Job after = job(job.id());
+    assertThat(after.state()).isEqualTo(JobState.RUNNING);
+    assertThat(after.modelId()).isNull();
+    assertThat(registry.registered).isEmpty();
+  }
+
+  /** Superseded between registration and the fenced finish: the model is discarded. */
+  @Test
+  void aRunSupersededWhileRegisteringDiscardsItsModel() {
+    Job job = newJob(1);
+    store.insert(job);
+    FakeRegistry supersedingRegistry =
+        new FakeRegistry() {
+          @Override
+          public String register(io.kernelwise.models.NewModel model) {
+            String id = super.register(model);
+            supersede(model.jobId());
+            return id;
+          }
+        };
+    runner(engine, supersedingRegistry).run(job.id(), "stale", () -> false);
+
+    Job after = job(job.id());
+    assertThat(after.state()).isEqualTo(JobState.RUNNING);
+    assertThat(after.modelId()).isNull();
+    assertThat(supersedingRegistry.registered).hasSize(1);
+    assertThat(supersedingRegistry.discarded).containsExactly("m-1");
+  }
+
+  /** Stored specs are read with the stored-spec limits: a lowered limit does not fail the job. */
+  @Test
+  void aQueuedJobStillTrainsAfterAnArchitectureLimitWasLowered() {
+    var lowered =
+        new io.kernelwise.architecture.ArchitectureService(
+            null,
+            CLOCK,
+            new org.springframework.boot.context.properties.bind.Binder(
+                    new org.springframework.boot.context.properties.source
+                        .MapConfigurationPropertySource(
+                        java.util.Map.of("kernelwise.limits.max-layers", "3")))
+                .bindOrCreate("kernelwise", io.kernelwise.system.KernelwiseProperties.class));
+    var spec = io.kernelwise.network.TestSpecs.seed3x3(); // more than 3 layers
+    Job queued = newJob(1);
+    Job job =
+        Job.queued(
+            queued.id(),
+            null,
+            spec.name(),
+            lowered.toJson(spec),
+            FakeDatasets.READY,
+            queued.hyperparametersJson(),
+            "cpu",
+            1,
+            CLOCK.instant());
+    store.insert(job);
+    assertThatThrownBy(() -> lowered.parse(JSON.readTree(job.specJson()), "architecture"))
+        .hasMessageContaining("max-layers");
+
+    runner(engine, registry, lowered).run(job.id(), "w", () -> false);
+
+    assertThat(job(job.id()).error()).isNull();
+    assertThat(job(job.id()).state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  /** An Error (OutOfMemoryError included) fails the job and is rethrown, not swallowed. */
+  @Test
+  void anErrorInTrainingFailsTheJobAndReachesTheCaller() {
+    Job job = newJob(1);
+    store.insert(job);
+    TrainingEngine outOfMemory =
+        (request, listener) -> {
+          throw new OutOfMemoryError("Java heap space (simulated)");
+        };
+    assertThatThrownBy(() -> runner(outOfMemory, registry).run(job.id(), "w", () -> false))
+        .isInstanceOf(OutOfMemoryError.class);
+    Job after = job(job.id());
+    assertThat(after.state()).isEqualTo(JobState.FAILED);
+    assertThat(after.error()).contains("Java heap space");
+  }
+
+  /** What a revival elsewhere does to the row this run is fenced on. */
+  private void supersede(String jobId) {
+    jdbc.sql("update jobs set attempts = attempts + 1 where id = ?").param(jobId).update();
   }
 
   // ---- queue --------------------------------------------------------------------------------

@@ -37,6 +37,14 @@ class TrainingMetricsTest {
         .contains("kernelwise_training_accuracy{job=\"j-1\",split=\"val\"} 0.45")
         .contains("kernelwise_training_epoch_seconds_count{job=\"j-1\"} 1")
         .contains("kernelwise_training_epoch_seconds_sum{job=\"j-1\"} 27.5");
+
+    // a job that no longer runs here leaves no series behind; the queue gauges stay
+    metrics.step("j-2", new StepMetrics(1, 10, 100, 1.5, 0.4, 0.001, 1700));
+    metrics.forget("j-1");
+    assertThat(registry.scrape())
+        .doesNotContain("job=\"j-1\"")
+        .contains("job=\"j-2\"")
+        .contains("kernelwise_jobs{state=\"QUEUED\"} 2.0");
   }
 
   /** Only countByState is used by the gauges. */
@@ -71,6 +79,11 @@ class TrainingMetricsTest {
 
     @Override
     public boolean transition(String id, JobState from, JobState to, Instant now, Outcome outcome) {
+      return false;
+    }
+
+    @Override
+    public boolean finish(String id, int attempt, JobState to, Instant now, Outcome outcome) {
       return false;
     }
 

@@ -1,4 +1,4 @@
-package io.kernelwise.datasets;
+package io.kernelwise.imaging;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -30,7 +30,7 @@ public final class ImagePixels implements AutoCloseable {
 
   /** A file that is not a readable JPEG/PNG; the message is what a person sees. */
   public static final class BadImageException extends Exception {
-    BadImageException(String message) {
+    public BadImageException(String message) {
       super(message);
     }
   }
