@@ -1,7 +1,6 @@
 package io.kernelwise;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,7 +72,6 @@ class ScaleOutIT {
   @Test
   void apiAndWorkersShareOneQueueAndOneStoreThroughCrashAndDrain() throws Exception {
     String url = postgresUrl();
-    assumeTrue(url != null && !url.isBlank(), PostgresSchema.SKIPPED);
     schema = "scaleout_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     try (Connection c = DriverManager.getConnection(url)) {
       c.createStatement().execute("create schema " + schema);
@@ -326,8 +324,9 @@ class ScaleOutIT {
     throw new AssertionError(name + " did not become ready");
   }
 
+  /** The suite's real PostgreSQL (embedded, or KERNELWISE_TEST_POSTGRES_URL). */
   private static String postgresUrl() {
-    return System.getenv(PostgresSchema.URL_VARIABLE);
+    return TestPostgres.url();
   }
 
   private static int freePort() throws IOException {

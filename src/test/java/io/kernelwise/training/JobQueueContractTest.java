@@ -45,12 +45,8 @@ abstract class JobQueueContractTest {
   final List<TrainingQueue> queues = new ArrayList<>();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-  /** Skips (JUnit assumption) when the database is not available. */
-  void assumeDatabase() {}
-
   @BeforeEach
   void cleanDatabase() {
-    assumeDatabase();
     jdbc = JdbcClient.create(dataSource());
     for (String table :
         List.of("scheduled_tasks", "job_events", "job_steps", "job_epochs", "jobs")) {
