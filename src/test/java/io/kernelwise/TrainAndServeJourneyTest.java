@@ -162,8 +162,9 @@ class TrainAndServeJourneyTest {
     assertThat(whileTraining)
         .as("scraped while training")
         .isNotNull()
+        // labels in any order: common tags (application=...) may come first
+        .containsPattern("kernelwise_training_images_per_second\\{[^}]*job=\"" + jobId + "\"")
         .contains(
-            "kernelwise_training_images_per_second{job=\"" + jobId + "\"",
             "kernelwise_training_epoch_seconds",
             "kernelwise_training_loss{",
             "kernelwise_training_accuracy{");
