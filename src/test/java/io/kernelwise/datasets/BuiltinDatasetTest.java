@@ -27,13 +27,13 @@ class BuiltinDatasetTest {
         cifar.convert(
             dataDir, out, new ZipIngest(new IngestLimits(10_000, 1L << 30, 200, 64, 20), 2));
     assertThat(m.classes()).isEqualTo(DatasetApiTest.CIFAR_CLASSES);
-    assertThat(m.trainCount()).isEqualTo(1000);
-    assertThat(m.testCount()).isEqualTo(200);
-    assertThat(m.trainPerClass()).containsOnly(100);
-    assertThat(m.testPerClass()).containsOnly(20);
+    assertThat(m.trainCount()).isEqualTo(DatasetApiTest.TRAIN);
+    assertThat(m.testCount()).isEqualTo(DatasetApiTest.TEST);
+    assertThat(m.trainPerClass()).containsOnly(io.kernelwise.TestImages.TRAIN_PER_CLASS);
+    assertThat(m.testPerClass()).containsOnly(io.kernelwise.TestImages.TEST_PER_CLASS);
     assertThat(TensorCache.exists(out)).isTrue();
-    assertThat(Files.size(out.resolve("train.u8"))).isEqualTo(1000L * 3 * 32 * 32);
-    assertThat(Files.size(out.resolve("test.labels"))).isEqualTo(200L * 4);
+    assertThat(Files.size(out.resolve("train.u8"))).isEqualTo(DatasetApiTest.TRAIN * 3L * 32 * 32);
+    assertThat(Files.size(out.resolve("test.labels"))).isEqualTo(DatasetApiTest.TEST * 4L);
   }
 
   @Test
