@@ -6,7 +6,6 @@ import io.kernelwise.security.TestKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ class CrashResumeIT {
     Process first = start(port, "first");
 
     String datasetId = uploadMiniCifar();
-    String spec = Files.readString(Path.of("../shared/bench/specs/seed-3x3.json"));
+    String spec = TestImages.preset("seed-3x3");
     String architectureId = api.postJson("/api/v1/architectures", spec, 201).get("id").asString();
     List<String> jobs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -150,11 +149,7 @@ class CrashResumeIT {
             "/api/v1/datasets",
             new HttpJson.Multipart()
                 .field("name", "cifar10-mini")
-                .file(
-                    "file",
-                    "mini.zip",
-                    "application/zip",
-                    Files.readAllBytes(Path.of("../shared/datasets/cifar10-mini.zip"))));
+                .file("file", "mini.zip", "application/zip", TestImages.fixtureBytes()));
     assertThat(r.status()).as("%s", r).isIn(201, 202);
     String id = r.json().get("id").asString();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();

@@ -8,16 +8,12 @@ import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A fresh, migrated schema on the real PostgreSQL named by {@code KERNELWISE_TEST_POSTGRES_URL}
- * ({@code .ci/start-postgres.sh} starts one and prints the URL), dropped on {@link #close()}. The
- * contract tests run against it and against H2.
+ * A fresh, migrated schema on the suite's real PostgreSQL ({@link TestPostgres}: embedded, or the
+ * one named by {@code KERNELWISE_TEST_POSTGRES_URL}), dropped on {@link #close()}. The contract
+ * tests run against it and against H2.
  */
 public final class PostgresSchema implements AutoCloseable {
-  public static final String URL_VARIABLE = "KERNELWISE_TEST_POSTGRES_URL";
-  public static final String SKIPPED =
-      URL_VARIABLE
-          + " is not set: PostgreSQL contract test skipped (run .ci/start-postgres.sh and export"
-          + " the URL it prints)";
+  public static final String URL_VARIABLE = TestPostgres.URL_VARIABLE;
 
   private final HikariDataSource dataSource;
   private final String schema;
@@ -27,12 +23,12 @@ public final class PostgresSchema implements AutoCloseable {
     this.schema = schema;
   }
 
-  /** Empty when no PostgreSQL is configured. {@code target}: last migration, or null for all. */
+  /**
+   * {@code target}: last migration, or null for all. Never empty (a PostgreSQL is always there
+   * now); still an Optional so that tests written against the earlier signature keep compiling.
+   */
   public static Optional<PostgresSchema> create(String prefix, int poolSize, String target) {
-    String url = System.getenv(URL_VARIABLE);
-    if (url == null || url.isBlank()) {
-      return Optional.empty();
-    }
+    String url = TestPostgres.url();
     String schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     try (HikariDataSource admin = new HikariDataSource()) {
       admin.setJdbcUrl(url);

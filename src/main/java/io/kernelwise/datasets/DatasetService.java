@@ -1,6 +1,7 @@
 package io.kernelwise.datasets;
 
 import io.kernelwise.system.ApiException;
+import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.InstanceName;
 import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.Page;
@@ -72,12 +73,17 @@ class DatasetService implements DatasetTensors, DisposableBean {
             return t;
           });
 
-  DatasetService(DatasetRepository repository, KernelwiseProperties properties, Clock clock) {
+  DatasetService(
+      DatasetRepository repository,
+      KernelwiseProperties properties,
+      DeploymentProperties deployment,
+      Clock clock) {
     this.repository = repository;
     this.settings = properties.datasets();
-    this.dataDir = properties.dataDir();
+    // tensor caches (and built-in sources) live in the shared store: any instance trains any job
+    this.dataDir = deployment.sharedStore();
     this.offline = properties.djl().offline();
-    this.root = properties.dataDir().resolve("datasets");
+    this.root = deployment.sharedStore().resolve("datasets");
     this.clock = clock;
     this.owner = InstanceName.of(properties);
     this.heartbeat = properties.training().heartbeatInterval();

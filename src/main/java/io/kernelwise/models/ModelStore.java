@@ -1,5 +1,6 @@
 package io.kernelwise.models;
 
+import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.KernelwiseProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +36,8 @@ public class ModelStore {
 
   private final Path root;
 
-  ModelStore(KernelwiseProperties properties) {
-    this.root = properties.modelStoreDir().toAbsolutePath().normalize();
+  ModelStore(KernelwiseProperties properties, DeploymentProperties deployment) {
+    this.root = deployment.modelStore(properties.models()).toAbsolutePath().normalize();
   }
 
   public Path root() {

@@ -20,6 +20,7 @@ import io.kernelwise.architecture.LayerSpec;
 import io.kernelwise.architecture.Padding;
 import io.kernelwise.architecture.Size2;
 import io.kernelwise.system.ApiException;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -37,10 +38,27 @@ public class DjlNetworkFactory implements NetworkFactory {
 
   @Override
   public Block build(ArchitectureSpec spec) {
-    var in = spec.input();
     SequentialBlock net = new SequentialBlock();
-    int[] shape =
-        addLayers(net, spec.layers(), new int[] {in.channels(), in.height(), in.width()}, "layers");
+    for (SequentialBlock layer : layers(spec)) {
+      net.addAll(layer.getChildren().values());
+    }
+    return net;
+  }
+
+  /**
+   * One block per top-level layer of the spec (the classifier included), in order. {@link #build}
+   * chains their children into one flat block, the layout saved parameters have; tests compare each
+   * layer with the analysis' rows for it.
+   */
+  public List<SequentialBlock> layers(ArchitectureSpec spec) {
+    var in = spec.input();
+    int[] shape = {in.channels(), in.height(), in.width()};
+    List<SequentialBlock> layers = new ArrayList<>();
+    for (int i = 0; i < spec.layers().size(); i++) {
+      SequentialBlock layer = new SequentialBlock();
+      shape = addLayer(layer, spec.layers().get(i), shape, "layers[" + i + "]");
+      layers.add(layer);
+    }
     if (shape.length != 1 || shape[0] != spec.classes()) {
       throw ApiException.invalid(
           "layers",
@@ -50,7 +68,7 @@ public class DjlNetworkFactory implements NetworkFactory {
               + spec.classes()
               + ") logits");
     }
-    return net;
+    return layers;
   }
 
   /**

@@ -50,6 +50,31 @@ public class Engines {
    * {@code auto} (GPU 0 if present, else CPU), {@code cpu}, {@code gpu} (GPU 0), {@code gpu:N}.
    * Asking for a GPU that is absent is a 400 naming the field, never a silent CPU run.
    */
+  /**
+   * The device a job stores, for an instance that does not train (kernelwise.roles=api): the syntax
+   * is checked here, presence by the worker that runs it, so a CPU-only API pod queues jobs for GPU
+   * workers; {@code auto} stays {@code auto} for the worker to decide.
+   */
+  public static String normalize(String device, String field) {
+    String d = device == null ? "auto" : device.trim().toLowerCase();
+    if (d.equals("auto") || d.equals("cpu")) {
+      return d;
+    }
+    if (d.equals("gpu")) {
+      return "gpu:0";
+    }
+    Matcher m = GPU_N.matcher(d);
+    if (!m.matches()) {
+      throw ApiException.invalid(field, "must be auto, cpu, gpu or gpu:N, not '" + device + "'");
+    }
+    return "gpu:" + Integer.parseInt(m.group(1));
+  }
+
+  /** The stored form of a device this instance resolved. */
+  public static String stored(Device d) {
+    return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+  }
+
   public Device resolve(String device, String field) {
     String d = device == null ? "auto" : device.trim().toLowerCase();
     int gpus = gpuCount();

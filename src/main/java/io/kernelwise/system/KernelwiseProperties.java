@@ -74,7 +74,10 @@ public record KernelwiseProperties(
     }
   }
 
-  /** Where trained models live; a shared (ReadWriteMany) directory serves several replicas. */
+  /**
+   * Where trained models live: {@code store-dir}, else {@code <kernelwise.shared-dir>/models} (see
+   * {@link DeploymentProperties#modelStore}).
+   */
   public record Models(
       Path storeDir,
       @DefaultValue("512MB") DataSize maxArtifactSize,
@@ -99,8 +102,4 @@ public record KernelwiseProperties(
 
   /** DJL engine settings; offline by default so startup never downloads. */
   public record Djl(@DefaultValue("true") boolean offline) {}
-
-  public Path modelStoreDir() {
-    return models.storeDir() != null ? models.storeDir() : dataDir.resolve("models");
-  }
 }

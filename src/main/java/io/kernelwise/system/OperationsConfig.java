@@ -33,9 +33,10 @@ class OperationsConfig {
   }
 
   @Bean("modelStore")
-  HealthIndicator modelStoreHealth(KernelwiseProperties properties) {
+  HealthIndicator modelStoreHealth(
+      KernelwiseProperties properties, DeploymentProperties deployment) {
     return () -> {
-      Path dir = properties.modelStoreDir();
+      Path dir = deployment.modelStore(properties.models());
       try {
         Files.createDirectories(dir);
         if (!Files.isWritable(dir)) {

@@ -159,6 +159,7 @@ public class JobService {
         j.testAccuracy(),
         j.attempts(),
         j.resumedFromEpoch(),
-        j.cancelRequested());
+        j.cancelRequested(),
+        j.worker());
   }
 }

@@ -1,6 +1,5 @@
 package io.kernelwise.training;
 
-import ai.djl.Device;
 import io.kernelwise.architecture.ArchitectureCatalog;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.datasets.DatasetShape;
@@ -36,14 +35,15 @@ class JobSubmission {
 
   private final ArchitectureCatalog catalog;
   private final DatasetTensors datasets;
-  private final BiFunction<String, String, Device> devices;
+  // device text -> what the job stores ("cpu", "gpu:N", or "auto" for the worker to decide)
+  private final BiFunction<String, String, String> devices;
   private final JsonMapper strict;
   private final String defaultDevice;
 
   JobSubmission(
       ArchitectureCatalog catalog,
       DatasetTensors datasets,
-      BiFunction<String, String, Device> devices,
+      BiFunction<String, String, String> devices,
       JsonMapper json,
       String defaultDevice) {
     this.defaultDevice = defaultDevice;
@@ -85,9 +85,8 @@ class JobSubmission {
     String deviceText = text(body, "device", problems);
     String device = null;
     if (problems.isEmpty()) {
-      // 400 for an absent GPU
-      Device d = devices.apply(deviceText == null ? defaultDevice : deviceText, "device");
-      device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+      // 400 for an absent GPU (on an instance that trains)
+      device = devices.apply(deviceText == null ? defaultDevice : deviceText, "device");
     }
     if (!problems.isEmpty()) {
       throw ApiException.invalid(problems);

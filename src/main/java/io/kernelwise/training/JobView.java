@@ -30,4 +30,9 @@ public record JobView(
         int attempts,
     @Schema(description = "epoch of the checkpoint the latest attempt resumed from")
         Integer resumedFromEpoch,
-    boolean cancelRequested) {}
+    boolean cancelRequested,
+    @Schema(
+            description =
+                "the instance (kernelwise.training.instance-name) running or that last ran it",
+            example = "kernelwise-worker-0")
+        String worker) {}

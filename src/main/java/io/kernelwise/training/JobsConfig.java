@@ -4,6 +4,7 @@ import io.kernelwise.architecture.ArchitectureCatalog;
 import io.kernelwise.datasets.DatasetTensors;
 import io.kernelwise.models.ModelRegistry;
 import io.kernelwise.network.Engines;
+import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.KernelwiseProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -44,6 +45,7 @@ class JobsConfig {
       TrainingMetrics metrics,
       JsonMapper json,
       KernelwiseProperties properties,
+      DeploymentProperties deployment,
       Clock clock) {
     return new JobRunner(
         store,
@@ -55,7 +57,7 @@ class JobsConfig {
         device -> engines.resolve(device, "device"),
         metrics,
         json,
-        properties.dataDir(),
+        deployment.sharedStore(), // checkpoints: a job revived elsewhere resumes from them
         properties.training().cancelPollInterval(),
         clock);
   }
@@ -67,6 +69,7 @@ class JobsConfig {
       JobStore store,
       JobEvents events,
       KernelwiseProperties properties,
+      DeploymentProperties deployment,
       Clock clock) {
     KernelwiseProperties.Training t = properties.training();
     return new TrainingQueue(
@@ -78,6 +81,7 @@ class JobsConfig {
         Math.max(1, t.workers()),
         t.heartbeatInterval(),
         t.pollInterval(),
+        deployment.worker(),
         clock);
   }
 
@@ -96,10 +100,16 @@ class JobsConfig {
       TrainingQueue queue,
       JsonMapper json,
       KernelwiseProperties properties,
+      DeploymentProperties deployment,
       Clock clock) {
+    // an instance that trains checks the device against its own engine; an API-only one only
+    // checks the syntax: the workers (maybe on GPU nodes) resolve it when they run the job
+    java.util.function.BiFunction<String, String, String> devices =
+        deployment.worker()
+            ? (d, field) -> Engines.stored(engines.resolve(d, field))
+            : Engines::normalize;
     JobSubmission submission =
-        new JobSubmission(
-            catalog, datasets, engines::resolve, json, properties.training().defaultDevice());
+        new JobSubmission(catalog, datasets, devices, json, properties.training().defaultDevice());
     return new JobService(store, events, submission, queue, json, clock);
   }
 

@@ -1,6 +1,7 @@
 package io.kernelwise.training;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
@@ -31,6 +32,9 @@ import org.springframework.context.SmartLifecycle;
  * own name before a restart as soon as their heartbeat is stale (two heartbeat intervals, so a live
  * namesake is never robbed), instead of waiting for db-scheduler's missed-heartbeats limit, and
  * only then starts picking: the interrupted job resumes first and never overlaps another.
+ *
+ * <p>An instance without the worker role ({@code kernelwise.roles=api}) only writes to the queue:
+ * it never starts the scheduler, so it never claims, heartbeats or revives a job.
  */
 public class TrainingQueue implements SmartLifecycle {
   static final String TASK = "training-job";
@@ -44,7 +48,8 @@ public class TrainingQueue implements SmartLifecycle {
   private final String name;
   private final Duration heartbeat;
   private final OneTimeTask<Void> task;
-  private final Scheduler scheduler;
+  private final Scheduler scheduler; // null without the worker role
+  private final SchedulerClient client;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
   private volatile boolean running;
   private volatile Thread reviver;
@@ -60,6 +65,30 @@ public class TrainingQueue implements SmartLifecycle {
       Duration heartbeat,
       Duration pollInterval,
       Clock clock) {
+    this(
+        dataSource,
+        runner,
+        store,
+        events,
+        instanceName,
+        workers,
+        heartbeat,
+        pollInterval,
+        true,
+        clock);
+  }
+
+  public TrainingQueue(
+      DataSource dataSource,
+      JobRunner runner,
+      JobStore store,
+      JobEvents events,
+      String instanceName,
+      int workers,
+      Duration heartbeat,
+      Duration pollInterval,
+      boolean worker,
+      Clock clock) {
     this.store = store;
     this.events = events;
     this.tasks = new ScheduledTasks(dataSource, TASK);
@@ -72,14 +101,22 @@ public class TrainingQueue implements SmartLifecycle {
             .onDeadExecution(this::onDeadExecution)
             .execute((instance, ctx) -> runner.run(instance.getId(), name, shuttingDown::get));
     this.scheduler =
-        Scheduler.create(dataSource, task)
-            .schedulerName(new SchedulerName.Fixed(instanceName))
-            .threads(workers)
-            .heartbeatInterval(heartbeat)
-            .pollingInterval(pollInterval)
-            .enableImmediateExecution()
-            .shutdownMaxWait(Duration.ofSeconds(60))
-            .build();
+        worker
+            ? Scheduler.create(dataSource, task)
+                .schedulerName(new SchedulerName.Fixed(instanceName))
+                .threads(workers)
+                .heartbeatInterval(heartbeat)
+                .pollingInterval(pollInterval)
+                .enableImmediateExecution()
+                .shutdownMaxWait(Duration.ofSeconds(60))
+                .build()
+            : null;
+    this.client = worker ? scheduler : SchedulerClient.Builder.create(dataSource, task).build();
+  }
+
+  /** Whether this instance claims and trains jobs (the worker role). */
+  public boolean worker() {
+    return scheduler != null;
   }
 
   public String instanceName() {
@@ -88,13 +125,13 @@ public class TrainingQueue implements SmartLifecycle {
 
   /** Adds the job's execution to the queue, due at {@code at}. */
   public void enqueue(String jobId, Instant at) {
-    scheduler.scheduleIfNotExists(task.instance(jobId), at);
+    client.scheduleIfNotExists(task.instance(jobId), at);
   }
 
   /** Removes a queued job's execution; a running one stops through its cancel flag instead. */
   public void dequeue(String jobId) {
     try {
-      scheduler.cancel(TaskInstanceId.of(TASK, jobId));
+      client.cancel(TaskInstanceId.of(TASK, jobId));
     } catch (TaskInstanceException e) {
       log.debug("job {} has no cancellable execution: {}", jobId, e.getMessage());
     }
@@ -104,6 +141,10 @@ public class TrainingQueue implements SmartLifecycle {
   public void start() {
     shuttingDown.set(false);
     requeueOrphans();
+    if (scheduler == null) {
+      running = true; // api only: enqueues, never claims
+      return;
+    }
     List<ScheduledTasks.Claim> inherited = ownClaims(); // nothing of this process runs yet
     running = true;
     if (inherited.isEmpty()) {
@@ -125,7 +166,7 @@ public class TrainingQueue implements SmartLifecycle {
   }
 
   private synchronized void startScheduler() {
-    if (!shuttingDown.get() && !schedulerStarted) {
+    if (scheduler != null && !shuttingDown.get() && !schedulerStarted) {
       scheduler.start();
       schedulerStarted = true;
     }

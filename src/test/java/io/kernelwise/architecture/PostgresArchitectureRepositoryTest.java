@@ -1,7 +1,5 @@
 package io.kernelwise.architecture;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.kernelwise.PostgresSchema;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -13,8 +11,7 @@ class PostgresArchitectureRepositoryTest extends ArchitectureRepositoryContractT
 
   @BeforeAll
   static void migrate() {
-    schema = PostgresSchema.create("architecture_test", 10, "1").orElse(null);
-    assumeTrue(schema != null, PostgresSchema.SKIPPED);
+    schema = PostgresSchema.create("architecture_test", 10, "1").orElseThrow();
   }
 
   @AfterAll

@@ -1,95 +1,127 @@
 package io.kernelwise.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
+import io.kernelwise.architecture.PyTorchReference.Result;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The analysis against the reference semantics: for every preset, ResNet-50 and 200 random specs,
- * trainable parameters, MACs and output shape equal what {@code kw_torch.py} builds in PyTorch.
- * Needs {@code /usr/bin/python3} with torch (CI installs python3-torch): fails, never skips,
- * without them.
+ * The analysis against the reference semantics: for every preset, ResNet-50, the every-layer-type
+ * specs and 200 random specs, trainable parameters, MACs and output shape, in total and per
+ * top-level layer, equal what {@code kw_torch.py} builds in PyTorch.
+ *
+ * <p>Always against the record of PyTorch's numbers ({@code pytorch-reference.jsonl}); live as well
+ * where a python with torch is found, which also proves the record current. Regenerate the record
+ * with {@value PyTorchReference#REGENERATE}.
  */
 class PyTorchParityTest {
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-  private static final Path BENCH = Path.of("../shared/bench");
-  private static final Path DRIVER = Path.of("src/test/resources/kw_torch_driver.py");
-  private static final List<String> PRESETS =
-      List.of(
-          "seed-3x3", "seed-5x5", "seed-separable", "vgg-cifar", "resnet-cifar", "mobilenet-cifar");
-
-  private final SpecParser parser = new SpecParser(8);
   private final ArchitectureAnalyzer analyzer =
       new ArchitectureAnalyzer(ArchitectureAnalyzer.defaultLimits());
-  private final JsonMapper json = JsonMapper.shared();
 
   @Test
-  void analysisEqualsPyTorch(@TempDir Path dir) throws Exception {
-    assertThat(PYTHON)
-        .as("python3 with torch is required (apt-get install python3-torch)")
-        .exists();
-    assertThat(BENCH.resolve("kw_torch.py"))
-        .as("the reference ../shared/bench/kw_torch.py")
-        .exists();
-    Map<String, ArchitectureSpec> specs = new HashMap<>();
-    for (String name : PRESETS) {
-      specs.put("preset-" + name + ".json", resource("/architecture/presets/" + name + ".json"));
-    }
-    specs.put("resnet50.json", resource("/resnet50.json"));
-    List<ArchitectureSpec> random = RandomSpecs.generate(2024, 200);
-    for (int i = 0; i < random.size(); i++) {
-      specs.put(String.format("random-%03d.json", i), random.get(i));
-    }
+  void analysisEqualsTheRecordedPyTorchReference() {
+    Map<String, ArchitectureSpec> specs = PyTorchReference.specs();
+    Map<String, Result> record = PyTorchReference.recorded();
+    assertThat(record.keySet())
+        .as("specs in the record; regenerate with " + PyTorchReference.REGENERATE)
+        .containsExactlyElementsOf(specs.keySet());
     for (Map.Entry<String, ArchitectureSpec> e : specs.entrySet()) {
-      // the writer's JSON, so parse -> write -> PyTorch is what is checked
-      Files.writeString(dir.resolve(e.getKey()), RandomSpecs.json(e.getValue()));
+      String json = RandomSpecs.json(e.getValue());
+      Result recorded = record.get(e.getKey());
+      assertThat(JsonMapper.shared().readTree(recorded.spec()))
+          .as(
+              "%s was recorded for another spec; regenerate with %s",
+              e.getKey(), PyTorchReference.REGENERATE)
+          .isEqualTo(JsonMapper.shared().readTree(json));
+      assertEqual(e.getKey(), json, recorded);
     }
-
-    Process p =
-        new ProcessBuilder(PYTHON.toString(), DRIVER.toString(), BENCH.toString(), dir.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-
-    int checked = 0;
-    for (String line : out.split("\n")) {
-      if (!line.startsWith("{")) {
-        continue;
-      }
-      JsonNode torch = json.readTree(line);
-      String file = torch.get("file").stringValue();
-      ArchitectureSpec spec = specs.get(file);
-      Analysis a = analyzer.analyze(spec);
-      String why = file + ": " + RandomSpecs.json(spec);
-      assertThat(a.parameters().trainable())
-          .as(why)
-          .isEqualTo(torch.get("trainableParameters").longValue());
-      assertThat(a.macs()).as(why).isEqualTo(torch.get("macs").longValue());
-      assertThat(a.outputShape().toString())
-          .as(why)
-          .isEqualTo(torch.get("outputShape").toString().replace(",", ", "));
-      checked++;
-    }
-    assertThat(checked).as(out).isEqualTo(specs.size());
-    System.out.println("PyTorch parity: " + checked + " specs equal kw_torch.py");
+    System.out.println("PyTorch parity: " + specs.size() + " specs equal the recorded kw_torch.py");
   }
 
-  private ArchitectureSpec resource(String path) throws Exception {
-    try (InputStream in = getClass().getResourceAsStream(path)) {
-      return parser.parse(json.readTree(in), "");
+  @Test
+  void analysisEqualsLivePyTorchAndTheRecordIsCurrent() throws Exception {
+    Optional<String> unavailable = PyTorchReference.liveUnavailable();
+    assumeTrue(
+        unavailable.isEmpty(), () -> "live PyTorch comparison skipped: " + unavailable.get());
+    PyTorchReference.Live live = PyTorchReference.live();
+    boolean writing = Boolean.getBoolean("kernelwise.test.record-pytorch");
+    if (writing) {
+      // PyTorch's numbers, whatever the analysis says: they are the reference
+      PyTorchReference.write(live.results(), live.meta());
+      System.out.println("wrote " + PyTorchReference.RECORD_FILE + " from " + live.meta());
     }
+    for (Map.Entry<String, Result> e : live.results().entrySet()) {
+      assertEqual(e.getKey(), e.getValue().spec(), e.getValue());
+    }
+    if (writing) {
+      return;
+    }
+    Map<String, Result> record = PyTorchReference.recorded();
+    for (Map.Entry<String, Result> e : live.results().entrySet()) {
+      Result recorded = record.get(e.getKey());
+      assertThat(recorded)
+          .as(
+              "the record is stale for %s; regenerate with %s",
+              e.getKey(), PyTorchReference.REGENERATE)
+          .isNotNull();
+      assertThat(JsonMapper.shared().readTree(recorded.spec()))
+          .isEqualTo(JsonMapper.shared().readTree(e.getValue().spec()));
+      assertThat(
+              new Result(
+                  null,
+                  recorded.trainableParameters(),
+                  recorded.macs(),
+                  recorded.outputShape(),
+                  recorded.layers()))
+          .as(
+              "the record is stale for %s; regenerate with %s",
+              e.getKey(), PyTorchReference.REGENERATE)
+          .isEqualTo(
+              new Result(
+                  null,
+                  e.getValue().trainableParameters(),
+                  e.getValue().macs(),
+                  e.getValue().outputShape(),
+                  e.getValue().layers()));
+    }
+    System.out.println(
+        "PyTorch parity: "
+            + live.results().size()
+            + " specs equal live kw_torch.py "
+            + live.meta());
+  }
+
+  @Test
+  void theLiveComparisonSkipsWithAReasonWithoutPyTorch() {
+    String saved = System.getProperty("kernelwise.test.python");
+    try {
+      System.setProperty("kernelwise.test.python", "/nonexistent/python3");
+      assertThat(PyTorchReference.liveUnavailable())
+          .hasValueSatisfying(reason -> assertThat(reason).contains("/nonexistent/python3"));
+    } finally {
+      if (saved == null) {
+        System.clearProperty("kernelwise.test.python");
+      } else {
+        System.setProperty("kernelwise.test.python", saved);
+      }
+    }
+  }
+
+  private void assertEqual(String file, String json, Result torch) {
+    Analysis a = analyzer.analyze(parse(json));
+    String why = file + ": " + json;
+    assertThat(PyTorchReference.of(json, a))
+        .as(why)
+        .usingRecursiveComparison()
+        .ignoringFields("spec")
+        .isEqualTo(PyTorchReference.withLayerParameterSums(torch));
+  }
+
+  private static ArchitectureSpec parse(String json) {
+    return new SpecParser(8).parse(JsonMapper.shared().readTree(json), "");
   }
 }

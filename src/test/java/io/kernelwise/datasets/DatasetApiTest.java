@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kernelwise.HttpJson;
 import io.kernelwise.HttpJson.Multipart;
 import io.kernelwise.HttpJson.Response;
+import io.kernelwise.TestImages;
 import io.kernelwise.system.ApiException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -35,10 +36,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** The datasets API over HTTP, with the real cifar10-mini.zip and generated hostile zips. */
+/**
+ * The datasets API over HTTP, with the CIFAR-10 fixture ({@link TestImages}) and generated hostile
+ * zips.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DatasetApiTest {
-  static final Path MINI = Path.of("../shared/datasets/cifar10-mini.zip");
+  static final Path MINI = TestImages.fixture();
+  static final int TRAIN = 10 * TestImages.TRAIN_PER_CLASS;
+  static final int TEST = 10 * TestImages.TEST_PER_CLASS;
   static final List<String> CIFAR_CLASSES =
       List.of(
           "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
@@ -92,8 +98,8 @@ class DatasetApiTest {
     assertThat(d.get("state").asString()).isEqualTo("READY");
     assertThat(d.get("name").asString()).isEqualTo("cifar10-mini");
     assertThat(strings(d.get("classes"))).isEqualTo(CIFAR_CLASSES);
-    assertThat(d.get("trainCount").asInt()).isEqualTo(1000);
-    assertThat(d.get("testCount").asInt()).isEqualTo(200);
+    assertThat(d.get("trainCount").asInt()).isEqualTo(TRAIN);
+    assertThat(d.get("testCount").asInt()).isEqualTo(TEST);
     assertThat(d.get("channels").asInt()).isEqualTo(3);
     assertThat(d.get("height").asInt()).isEqualTo(32);
     assertThat(d.get("width").asInt()).isEqualTo(32);
@@ -101,30 +107,30 @@ class DatasetApiTest {
       assertThat(d.get("mean").get(c).asDouble()).isBetween(0.35, 0.6);
       assertThat(d.get("std").get(c).asDouble()).isBetween(0.15, 0.35);
     }
-    assertThat(get("/api/v1/datasets/" + id).json().get("trainCount").asInt()).isEqualTo(1000);
+    assertThat(get("/api/v1/datasets/" + id).json().get("trainCount").asInt()).isEqualTo(TRAIN);
     assertThat(Files.exists(dataDir.resolve("datasets").resolve(id).resolve("train.u8"))).isTrue();
 
     LoadedDataset loaded = tensors.load(id);
     assertThat(loaded.classes()).isEqualTo(CIFAR_CLASSES);
-    assertThat(loaded.train().count()).isEqualTo(1000);
-    assertThat(loaded.test().count()).isEqualTo(200);
-    assertThat(loaded.train().pixels()).hasSize(1000 * 3 * 32 * 32);
+    assertThat(loaded.train().count()).isEqualTo(TRAIN);
+    assertThat(loaded.test().count()).isEqualTo(TEST);
+    assertThat(loaded.train().pixels()).hasSize(TRAIN * 3 * 32 * 32);
     assertThat(tensors.load(id)).as("repeated loads are cached").isSameAs(loaded);
     // mean recomputed from the loaded pixels matches the reported one
     double red = 0;
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0; i < TRAIN; i++) {
       for (int p = 0; p < 1024; p++) {
         red += loaded.train().pixels()[i * 3072 + p] & 0xFF;
       }
     }
-    assertThat(red / (1000 * 1024 * 255.0)).isCloseTo(loaded.mean()[0], within(1e-4));
+    assertThat(red / (TRAIN * 1024 * 255.0)).isCloseTo(loaded.mean()[0], within(1e-4));
 
     // every class folder's images carry that class's label; pixels equal a direct decode
     int[] perClass = new int[10];
     for (int label : loaded.train().labels()) {
       perClass[label]++;
     }
-    assertThat(perClass).containsOnly(100);
+    assertThat(perClass).containsOnly(TestImages.TRAIN_PER_CLASS);
     try (ZipFile zip = new ZipFile(MINI.toFile())) {
       List<? extends ZipEntry> entries = Collections.list(zip.entries());
       Collections.shuffle(entries, new Random(7));
@@ -153,7 +159,7 @@ class DatasetApiTest {
     JsonNode d = awaitFinished(r.location());
     assertThat(d.get("state").asString()).isEqualTo("READY");
     assertThat(d.get("progress").asDouble()).isEqualTo(1.0);
-    assertThat(d.get("testCount").asInt()).isEqualTo(200);
+    assertThat(d.get("testCount").asInt()).isEqualTo(TEST);
     String id = d.get("id").asString();
     Path dir = dataDir.resolve("datasets").resolve(id);
     assertThat(dir).isDirectory();

@@ -70,7 +70,15 @@ class IngestOwnershipTest {
                         "kernelwise.training.instance-name", "node-a",
                         "kernelwise.training.heartbeat-interval", "5s")))
             .bindOrCreate("kernelwise", KernelwiseProperties.class);
-    service = new DatasetService(repository, properties, Clock.systemUTC());
+    service =
+        new DatasetService(
+            repository,
+            properties,
+            new Binder(
+                    new MapConfigurationPropertySource(
+                        Map.of("kernelwise.data-dir", dataDir.toString())))
+                .bindOrCreate("kernelwise", io.kernelwise.system.DeploymentProperties.class),
+            Clock.systemUTC());
     service.recoverAfterRestart();
 
     assertThat(repository.find("mine").orElseThrow().state()).isEqualTo(DatasetState.FAILED);

@@ -1,7 +1,5 @@
 package io.kernelwise.datasets;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.kernelwise.PostgresSchema;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -13,8 +11,7 @@ class PostgresDatasetRepositoryTest extends DatasetRepositoryContractTest {
 
   @BeforeAll
   static void migrate() {
-    schema = PostgresSchema.create("datasets_test", 10, null).orElse(null);
-    assumeTrue(schema != null, PostgresSchema.SKIPPED);
+    schema = PostgresSchema.create("datasets_test", 10, null).orElseThrow();
   }
 
   @AfterAll

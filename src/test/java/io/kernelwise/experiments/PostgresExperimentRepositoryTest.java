@@ -1,7 +1,5 @@
 package io.kernelwise.experiments;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.kernelwise.PostgresSchema;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -13,8 +11,7 @@ class PostgresExperimentRepositoryTest extends ExperimentRepositoryContractTest 
 
   @BeforeAll
   static void migrate() {
-    schema = PostgresSchema.create("experiments_test", 10, null).orElse(null);
-    assumeTrue(schema != null, PostgresSchema.SKIPPED);
+    schema = PostgresSchema.create("experiments_test", 10, null).orElseThrow();
   }
 
   @AfterAll

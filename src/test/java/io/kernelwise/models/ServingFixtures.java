@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
+import io.kernelwise.TestImages;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.architecture.SpecParser;
 import io.kernelwise.network.NetworkFactory;
@@ -30,8 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * registered through {@link ModelRegistry}; plus CIFAR-10 mini images.
  */
 public final class ServingFixtures {
-  public static final Path SEED_3X3 = Path.of("../shared/bench/specs/seed-3x3.json");
-  public static final Path CIFAR_MINI = Path.of("../shared/datasets/cifar10-mini.zip");
+  public static final Path CIFAR_MINI = TestImages.fixture();
   public static final List<String> CIFAR_CLASSES =
       List.of(
           "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
@@ -52,11 +52,7 @@ public final class ServingFixtures {
   }
 
   public static String seedSpecJson() {
-    try {
-      return Files.readString(SEED_3X3);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestImages.preset("seed-3x3");
   }
 
   /** A randomly initialized network for the spec, saved as DJL block parameters. */
@@ -99,7 +95,7 @@ public final class ServingFixtures {
             parameters(networks, spec, tmp, 42)));
   }
 
-  /** A labelled JPEG from the mini set's test split. */
+  /** A labelled JPEG from the fixture's test split. */
   public record Image(String label, String name, byte[] bytes) {}
 
   public static List<Image> cifarTestImages(int count) throws IOException {

@@ -33,6 +33,11 @@ public final class TestSpecs {
     };
   }
 
+  /** The hand-written specs that together use every layer type and option. */
+  public static List<ArchitectureSpec> everyLayerType() {
+    return List.of(convZoo(), residualZoo(), denseOnImage());
+  }
+
   public static Conv conv(int filters, int k, Activation a) {
     return new Conv(filters, Size2.square(k), ONE, Padding.SAME, ONE, 1, true, false, a);
   }

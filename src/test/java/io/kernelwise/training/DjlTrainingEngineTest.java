@@ -1,6 +1,7 @@
 package io.kernelwise.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.kernelwise.TestImages;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.datasets.LoadedDataset;
 import io.kernelwise.network.DjlNetworkFactory;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DjlTrainingEngineTest {
-  static final Path MINI = Path.of("../shared/datasets/cifar10-mini.zip");
+  static final Path MINI = TestImages.fixture();
   static LoadedDataset mini;
   static DjlNetworkFactory factory;
   static DjlTrainingEngine engine;
@@ -112,19 +114,24 @@ class DjlTrainingEngineTest {
   }
 
   @Test
-  void seed3x3LearnsMiniCifarAndItsParametersReloadIntoAFreshBlock() throws Exception {
+  void seed3x3LearnsTheFixtureAndItsParametersReloadIntoAFreshBlock() throws Exception {
     Recorder recorder = new Recorder(poll -> false);
     TrainingResult result =
-        engine.train(request(TestSpecs.seed3x3(), mini, hp(6, 32, true)), recorder);
+        // 15 epochs of 400 images: the 6 x 1000 image passes (and steps) the mini set had
+        engine.train(request(TestSpecs.seed3x3(), mini, hp(15, 32, true)), recorder);
 
     assertThat(result.cancelled()).isFalse();
+    assertThat(result.stoppedEarly()).isFalse();
     assertThat(result.resumedFromEpoch()).isZero();
-    assertThat(result.epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(result.epochs())
+        .extracting(EpochMetrics::epoch)
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 15).boxed().toList());
     assertThat(recorder.epochs).isEqualTo(result.epochs());
-    assertThat(recorder.steps).hasSize(6 * 32); // 1000 images / 32 = 32 steps (last one of 8)
-    assertThat(result.testAccuracy()).isGreaterThanOrEqualTo(0.25);
+    assertThat(recorder.steps).hasSize(15 * 13); // 400 images / 32 = 13 steps (last one of 16)
+    // 100 test images, chance 0.1: 0.2 is more than 3 standard deviations above guessing
+    assertThat(result.testAccuracy()).isGreaterThanOrEqualTo(0.2);
     EpochMetrics first = result.epochs().get(0);
-    EpochMetrics last = result.epochs().get(5);
+    EpochMetrics last = result.epochs().get(14);
     assertThat(last.trainLoss()).isLessThan(first.trainLoss());
     assertThat(last.valAccuracy()).isEqualTo(result.testAccuracy());
 
@@ -220,13 +227,90 @@ class DjlTrainingEngineTest {
         .isCloseTo(0.05 * 0.5 * (1 + Math.cos(Math.PI * 6 / 7)), within(1e-9));
   }
 
-  /** The first {@code n} training images of mini (classes are interleaved by the sort order). */
+  @Test
+  void seed3x3LearnsTheRealMiniSet() {
+    Path real = TestImages.realMini().orElse(null);
+    assumeTrue(real != null, TestImages.NO_REAL_MINI);
+    TrainingResult result =
+        engine.train(
+            request(TestSpecs.seed3x3(), ZipImageDatasets.load(real, 2), hp(6, 32, true)),
+            new Recorder(poll -> false));
+    // 200 test images: 0.25 is far above chance (0.1)
+    assertThat(result.testAccuracy()).isGreaterThanOrEqualTo(0.25);
+  }
+
+  @Test
+  void earlyStoppingStopsOncePatienceRunsOut() {
+    // a learning rate too small to move any float32 weight: the validation accuracy stays what
+    // it was after epoch 1, so epochs 2 and 3 do not improve it and patience 2 stops the run
+    Hyperparameters frozen =
+        new Hyperparameters(
+            10,
+            20,
+            new Hyperparameters.Optimizer("adam", 1e-20, null, null),
+            null,
+            null,
+            0.2,
+            5L,
+            new Hyperparameters.EarlyStopping(2, "valAccuracy"));
+    Recorder recorder = new Recorder(poll -> false);
+    TrainingResult result =
+        engine.train(request(TestSpecs.seed3x3(), subset(mini, 100, false), frozen), recorder);
+    assertThat(result.cancelled()).isFalse();
+    assertThat(result.stoppedEarly()).isTrue();
+    assertThat(result.epochs()).extracting(EpochMetrics::epoch).containsExactly(1, 2, 3);
+    assertThat(result.epochs())
+        .extracting(EpochMetrics::valAccuracy)
+        .containsOnly(result.epochs().get(0).valAccuracy());
+    assertThat(recorder.steps).hasSize(3 * 4); // 80 training images / 20
+    assertThat(result.parameters()).exists();
+  }
+
+  @Test
+  void stepScheduleMultipliesTheRateByGammaEveryStepEpochs() {
+    // gamma so small that from epoch 3 on no weight moves: validation loss changes between
+    // epochs 1 and 2 (the base rate trains), then stays put (the scheduled rate reached the
+    // optimizer)
+    Hyperparameters step =
+        new Hyperparameters(
+            4,
+            20,
+            new Hyperparameters.Optimizer("adam", 0.002, null, null),
+            new Hyperparameters.Schedule("step", 2, 1e-20, null),
+            null,
+            0.2,
+            5L,
+            null);
+    Recorder recorder = new Recorder(poll -> false);
+    TrainingResult result =
+        engine.train(request(TestSpecs.seed3x3(), subset(mini, 100, false), step), recorder);
+    List<EpochMetrics> epochs = result.epochs();
+    double low = 0.002 * Math.pow(1e-20, 1);
+    assertThat(epochs)
+        .extracting(EpochMetrics::learningRate)
+        .containsExactly(0.002, 0.002, low, low);
+    assertThat(recorder.steps).hasSize(4 * 4); // 80 training images / 20
+    for (StepMetrics s : recorder.steps) {
+      assertThat(s.learningRate()).as("step %s", s).isEqualTo(s.epoch() <= 2 ? 0.002 : low);
+    }
+    assertThat(Math.abs(epochs.get(1).valLoss() - epochs.get(0).valLoss())).isGreaterThan(1e-4);
+    assertThat(epochs.get(2).valLoss()).isCloseTo(epochs.get(1).valLoss(), within(1e-7));
+    assertThat(epochs.get(3).valLoss()).isCloseTo(epochs.get(1).valLoss(), within(1e-7));
+  }
+
+  /** {@code n} training images, taken from each class in turn. */
   static LoadedDataset subset(LoadedDataset d, int n, boolean withTest) {
-    int[] pick =
-        java.util.stream.IntStream.range(0, d.train().count())
-            .filter(i -> i % (d.train().count() / n) == 0)
-            .limit(n)
-            .toArray();
+    List<List<Integer>> byClass = new ArrayList<>();
+    for (int c = 0; c < d.classes().size(); c++) {
+      byClass.add(new ArrayList<>());
+    }
+    for (int i = 0; i < d.train().count(); i++) {
+      byClass.get(d.train().labels()[i]).add(i);
+    }
+    int[] pick = new int[n];
+    for (int i = 0; i < n; i++) {
+      pick[i] = byClass.get(i % byClass.size()).get(i / byClass.size());
+    }
     int size = 3 * 32 * 32;
     byte[] pixels = new byte[n * size];
     int[] labels = new int[n];

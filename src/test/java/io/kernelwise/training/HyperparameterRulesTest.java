@@ -29,8 +29,7 @@ class HyperparameterRulesTest {
   @TempDir Path dir;
 
   JobSubmission submission() {
-    return new JobSubmission(
-        new FakeCatalog(), new FakeDatasets(), (d, f) -> Device.cpu(), JSON, "cpu");
+    return new JobSubmission(new FakeCatalog(), new FakeDatasets(), (d, f) -> "cpu", JSON, "cpu");
   }
 
   ApiException rejected(String hyperparameters) {

@@ -45,12 +45,8 @@ abstract class JobQueueContractTest {
   final List<TrainingQueue> queues = new ArrayList<>();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-  /** Skips (JUnit assumption) when the database is not available. */
-  void assumeDatabase() {}
-
   @BeforeEach
   void cleanDatabase() {
-    assumeDatabase();
     jdbc = JdbcClient.create(dataSource());
     for (String table :
         List.of("scheduled_tasks", "job_events", "job_steps", "job_epochs", "jobs")) {
@@ -89,10 +85,23 @@ abstract class JobQueueContractTest {
   }
 
   TrainingQueue queue(String name, Duration heartbeat) {
+    return queue(name, heartbeat, true);
+  }
+
+  TrainingQueue queue(String name, Duration heartbeat, boolean worker) {
     JobRunner runner = runner(engine, registry);
     TrainingQueue q =
         new TrainingQueue(
-            dataSource(), runner, store, events, name, 1, heartbeat, Duration.ofMillis(100), CLOCK);
+            dataSource(),
+            runner,
+            store,
+            events,
+            name,
+            1,
+            heartbeat,
+            Duration.ofMillis(100),
+            worker,
+            CLOCK);
     queues.add(q);
     return q;
   }
@@ -732,5 +741,47 @@ abstract class JobQueueContractTest {
         .as("both instances took jobs")
         .containsExactlyInAnyOrder("node-a", "node-b");
     assertThat(registry.registered).hasSize(6);
+  }
+
+  /**
+   * kernelwise.roles=api: the instance enqueues and cancels but never claims; a worker on the same
+   * database trains what it queued.
+   */
+  @Test
+  void anApiOnlyInstanceQueuesButNeverClaims() throws Exception {
+    TrainingQueue api = queue("api-a", Duration.ofSeconds(1), false);
+    api.start();
+    assertThat(api.worker()).isFalse();
+    Job job = submit(api, 2);
+    Job cancelled = submit(api, 2);
+    Thread.sleep(1500); // several poll intervals of a worker: nobody may pick it up
+    assertThat(job(job.id()).state()).isEqualTo(JobState.QUEUED);
+    assertThat(engine.runs).doesNotContainKey(job.id());
+    assertThat(
+            jdbc.sql("select count(*) from scheduled_tasks where picked = true")
+                .query(Integer.class)
+                .single())
+        .isZero();
+    api.dequeue(cancelled.id());
+    store.transition(
+        cancelled.id(),
+        JobState.QUEUED,
+        JobState.CANCELLED,
+        CLOCK.instant(),
+        JobStore.Outcome.NONE);
+
+    queue("worker-b", Duration.ofSeconds(1)).start();
+    await(
+        "the worker trained the job the api queued",
+        Duration.ofSeconds(20),
+        () -> job(job.id()).state() == JobState.SUCCEEDED);
+    List<JsonNode> running =
+        eventData(job.id(), "state").stream()
+            .filter(n -> n.get("state").asString().equals("RUNNING"))
+            .toList();
+    assertThat(running)
+        .singleElement()
+        .satisfies(n -> assertThat(n.get("worker").asString()).isEqualTo("worker-b"));
+    assertThat(engine.runs).doesNotContainKey(cancelled.id());
   }
 }
