@@ -1,5 +1,6 @@
 package io.kernelwise.oip;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +48,18 @@ class OipServerController {
 
   record ServerMetadata(String name, String version, List<String> extensions) {}
 
-  @GetMapping({"/v2", "/v2/"})
+  @GetMapping("/v2")
   ServerMetadata metadata() {
     return new ServerMetadata("kernelwise", version, EXTENSIONS);
+  }
+
+  /**
+   * The protocol's document spells the path {@code /v2/}; the same answer, not documented twice.
+   */
+  @Hidden
+  @GetMapping("/v2/")
+  ServerMetadata metadataSlash() {
+    return metadata();
   }
 
   /** The process answers: it is live. */
@@ -77,6 +87,7 @@ class OipServerController {
   }
 
   /** Any other path or method under /v2: 404 or 405 in the protocol's error shape. */
+  @Hidden
   @RequestMapping("/v2/**")
   ResponseEntity<OipErrors.Error> fallback(HttpServletRequest request) {
     String path = request.getRequestURI().substring(request.getContextPath().length());
