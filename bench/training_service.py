@@ -9,6 +9,9 @@ runs ../shared/bench/pytorch_peer.py with the same settings in the same run and 
 
     bench/training-service.sh [--epochs 1] [--augment] [--specs seed-3x3,...] [--no-peer]
     bench/training-service.sh --epochs 10 --augment --cosine --specs seed-3x3 --no-peer  # time to accuracy
+    # against PyTorch 1.13 and 2.13, eager and at its best (channels-last + bf16 autocast):
+    bench/training-service.sh --specs seed-3x3 --peer-python 1.13=/usr/bin/python3 \
+        --peer-python 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1) --peer-variants eager,cl,bf16,cl-bf16
 """
 import argparse
 import json
@@ -83,6 +86,14 @@ def main():
     p.add_argument("--cosine", action="store_true", help="cosine schedule with 1 warm-up epoch")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--no-peer", action="store_true")
+    p.add_argument("--precision", help="the job's precision hyperparameter (fp32, bf16, auto); omitted: the default")
+    p.add_argument("--spec-dir", default=os.path.join(SHARED, "bench", "specs"),
+                   help="where SPEC.json files are read (the project's presets: src/main/resources/architecture/presets)")
+    p.add_argument("--peer-python", action="append",
+                   help="python(s) running the peer, each as LABEL=PATH (default: 1.13=/usr/bin/python3; "
+                        "PyTorch 2: 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1))")
+    p.add_argument("--peer-variants", default="eager",
+                   help="comma list of eager, cl (--channels-last), bf16 (--bf16), cl-bf16 (both)")
     p.add_argument("--xmx", default="3g")
     a = p.parse_args()
 
@@ -116,7 +127,7 @@ def main():
         sampler = RssSampler(service.pid)
         sampler.start()
         for name in a.specs.split(","):
-            spec = json.load(open(os.path.join(SHARED, "bench", "specs", name + ".json")))
+            spec = json.load(open(os.path.join(a.spec_dir, name + ".json")))
             arch = call(base, "POST", "/api/v1/architectures", spec)
             hp = {"epochs": a.epochs, "batchSize": a.batch_size, "seed": 0,
                   "optimizer": {"type": "adam", "learningRate": a.lr}}
@@ -124,6 +135,8 @@ def main():
                 hp["augmentation"] = {"flip": True, "crop": True, "cropPadding": 4}
             if a.cosine:
                 hp["schedule"] = {"type": "cosine", "warmupEpochs": 1}
+            if a.precision:
+                hp["precision"] = a.precision
             t0 = time.perf_counter()
             job = call(base, "POST", "/api/v1/jobs",
                        {"architectureId": arch["id"], "datasetId": ds["id"], "device": "cpu", "hyperparameters": hp})
@@ -149,23 +162,31 @@ def main():
         print(json.dumps({"results": results}))
         return
     print(f"load before peer: {open('/proc/loadavg').read().strip()}", flush=True)
+    pythons = [p.split("=", 1) for p in (a.peer_python or ["1.13=/usr/bin/python3"])]
+    flags = {"eager": [], "cl": ["--channels-last"], "bf16": ["--bf16"], "cl-bf16": ["--channels-last", "--bf16"]}
+    peers = []
     for r in results:
-        out = subprocess.run(
-            ["/usr/bin/python3", "pytorch_peer.py", "--spec", f"specs/{r['spec']}.json", "--data", a.data,
-             "--epochs", str(a.epochs), "--batch-size", str(a.batch_size), "--threads", str(a.threads),
-             "--lr", str(a.lr)], cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True)
-        lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
-        for l in lines:
-            print(json.dumps({"peer": r["spec"], **l}), flush=True)
-        r["peerImagesPerSecond"] = lines[-1]["meanImagesPerSecond"]
-        r["peerTestAccuracy"] = lines[-2]["testAccuracy"]
-        r["ratio"] = round(r["imagesPerSecond"] / r["peerImagesPerSecond"], 2)
+        for label, python in pythons:
+            for variant in a.peer_variants.split(","):
+                out = subprocess.run(
+                    [python, "pytorch_peer.py", "--spec", os.path.join(a.spec_dir, r["spec"] + ".json"),
+                     "--data", a.data, "--epochs", str(a.epochs), "--batch-size", str(a.batch_size),
+                     "--threads", str(a.threads), "--lr", str(a.lr), *flags[variant]],
+                    cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True)
+                lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
+                for l in lines:
+                    print(json.dumps({"peer": r["spec"], "torch": label, "variant": variant, **l}), flush=True)
+                peers.append({"spec": r["spec"], "peer": f"PyTorch {label} {variant}",
+                              "imagesPerSecond": lines[-1]["meanImagesPerSecond"],
+                              "testAccuracy": lines[-2]["testAccuracy"]})
     print()
-    print(f"{'spec':16} {'service img/s':>14} {'peer img/s':>11} {'ratio':>6} {'service acc':>12} {'peer acc':>9} {'peak RSS':>9}")
+    print(f"{'spec':16} {'who':28} {'img/s':>8} {'service/who':>11} {'test acc':>9} {'peak RSS':>9}")
     for r in results:
-        print(f"{r['spec']:16} {r['imagesPerSecond']:>14} {r['peerImagesPerSecond']:>11} {r['ratio']:>6} "
-              f"{r['testAccuracy']:>12.4f} {r['peerTestAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
-
+        print(f"{r['spec']:16} {'Kernelwise ' + (a.precision or 'default'):28} {r['imagesPerSecond']:>8} {'':>11} "
+              f"{r['testAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
+        for q in (q for q in peers if q["spec"] == r["spec"]):
+            print(f"{'':16} {q['peer']:28} {q['imagesPerSecond']:>8} "
+                  f"{r['imagesPerSecond'] / q['imagesPerSecond']:>11.2f} {q['testAccuracy']:>9.4f}")
 
 if __name__ == "__main__":
     main()
