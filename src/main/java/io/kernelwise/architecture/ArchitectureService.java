@@ -2,6 +2,7 @@ package io.kernelwise.architecture;
 
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
+import io.kernelwise.system.JsonProblems;
 import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.Page;
 import java.io.IOException;
@@ -111,15 +112,7 @@ public class ArchitectureService implements ArchitectureCatalog {
     try {
       return json.readTree(bytes);
     } catch (JacksonException e) {
-      String msg = e.getOriginalMessage();
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr();
-      throw ApiException.invalid("body", "is not valid JSON" + where + ": " + msg);
+      throw ApiException.invalid("body", JsonProblems.syntax(e));
     }
   }
 
