@@ -61,7 +61,7 @@ public class ArchitectureService implements ArchitectureCatalog {
     // Stored specs passed the limits when stored; reading them back must not fail when an
     // operator tightens a limit later, so reads use the looser of configured and default limits.
     KernelwiseProperties.Limits loose = looser(limits, ArchitectureAnalyzer.defaultLimits());
-    this.storedParser = new SpecParser(loose.maxDepth());
+    this.storedParser = new SpecParser(loose.maxDepth(), false);
     this.storedAnalyzer = new ArchitectureAnalyzer(loose);
     this.presets = loadPresets();
   }
