@@ -9,6 +9,8 @@ runs ../shared/bench/pytorch_peer.py with the same settings in the same run and 
 
     bench/training-service.sh [--epochs 1] [--augment] [--specs seed-3x3,...] [--no-peer]
     bench/training-service.sh --epochs 10 --augment --cosine --specs seed-3x3 --no-peer  # time to accuracy
+    bench/training-service.sh --no-peer --specs fast-cifar --spec-dir src/main/resources/architecture/presets \
+        --recipe src/main/resources/architecture/presets/fast-cifar.recipe.json --epochs 12
     # against PyTorch 1.13 and 2.13, eager and at its best (channels-last + bf16 autocast):
     bench/training-service.sh --specs seed-3x3 --peer-python 1.13=/usr/bin/python3 \
         --peer-python 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1) --peer-variants eager,cl,bf16,cl-bf16
@@ -86,6 +88,8 @@ def main():
     p.add_argument("--cosine", action="store_true", help="cosine schedule with 1 warm-up epoch")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--no-peer", action="store_true")
+    p.add_argument("--recipe", help="a JSON file of hyperparameters used as they are (--epochs still applies), "
+                   "e.g. src/main/resources/architecture/presets/fast-cifar.recipe.json")
     p.add_argument("--precision", help="the job's precision hyperparameter (fp32, bf16, auto); omitted: the default")
     p.add_argument("--spec-dir", default=os.path.join(SHARED, "bench", "specs"),
                    help="where SPEC.json files are read (the project's presets: src/main/resources/architecture/presets)")
@@ -135,6 +139,8 @@ def main():
                 hp["augmentation"] = {"flip": True, "crop": True, "cropPadding": 4}
             if a.cosine:
                 hp["schedule"] = {"type": "cosine", "warmupEpochs": 1}
+            if a.recipe:
+                hp = {**json.load(open(a.recipe)), "epochs": a.epochs}
             if a.precision:
                 hp["precision"] = a.precision
             t0 = time.perf_counter()

@@ -37,6 +37,11 @@ public class ArchitectureService implements ArchitectureCatalog {
           new String[] {
             "mobilenet-cifar",
             "MobileNet-style net: depthwise-separable convs, relu6, batch norm, globalAvgPool"
+          },
+          new String[] {
+            "fast-cifar",
+            "time to accuracy: a small ResNet (two residual blocks, max pooling) with its training"
+                + " recipe (one-cycle Nesterov SGD, label smoothing, flip test-time augmentation)"
           });
 
   private final ArchitectureRepository repository;
@@ -310,7 +315,17 @@ public class ArchitectureService implements ArchitectureCatalog {
           throw new IllegalStateException("missing preset " + path);
         }
         JsonNode node = json.readTree(in);
-        out.add(new Preset(p[0], p[1], node, storedAnalyzer.analyze(storedParser.parse(node, ""))));
+        JsonNode recipe = null;
+        try (InputStream r =
+            ArchitectureService.class.getResourceAsStream(
+                "/architecture/presets/" + p[0] + ".recipe.json")) {
+          if (r != null) {
+            recipe = json.readTree(r);
+          }
+        }
+        out.add(
+            new Preset(
+                p[0], p[1], node, storedAnalyzer.analyze(storedParser.parse(node, "")), recipe));
       } catch (IOException | JacksonException e) {
         throw new UncheckedIOException(new IOException("cannot read preset " + path, e));
       }

@@ -12,14 +12,57 @@ public record Hyperparameters(
     Augmentation augmentation,
     Double validationSplit,
     Long seed,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    Double labelSmoothing,
+    Boolean testTimeFlip) {
 
-  /** {@code type}: adam | sgd. */
-  public record Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {}
+  /** Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}): their defaults. */
+  public Hyperparameters(
+      Integer epochs,
+      Integer batchSize,
+      Optimizer optimizer,
+      Schedule schedule,
+      Augmentation augmentation,
+      Double validationSplit,
+      Long seed,
+      EarlyStopping earlyStopping) {
+    this(
+        epochs,
+        batchSize,
+        optimizer,
+        schedule,
+        augmentation,
+        validationSplit,
+        seed,
+        earlyStopping,
+        null,
+        null);
+  }
 
   /**
-   * {@code type}: none | step | cosine. step: multiply by {@code gamma} every {@code stepEpochs};
-   * cosine: linear warm-up for {@code warmupEpochs}, then cosine to 0 over the remaining epochs.
+   * {@code type}: adam | sgd. {@code nesterov}: Nesterov momentum (sgd only). {@code
+   * decayNormsAndBiases}: false applies {@code weightDecay} to weight matrices and kernels only,
+   * not to biases and normalization scales and shifts (the one-dimensional parameters).
+   */
+  public record Optimizer(
+      String type,
+      Double learningRate,
+      Double momentum,
+      Double weightDecay,
+      Boolean nesterov,
+      Boolean decayNormsAndBiases) {
+
+    public Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {
+      this(type, learningRate, momentum, weightDecay, null, null);
+    }
+  }
+
+  /**
+   * {@code type}: none | step | cosine | linear | onecycle. step: multiply by {@code gamma} every
+   * {@code stepEpochs}; cosine: linear warm-up for {@code warmupEpochs}, then cosine to 0 over the
+   * remaining epochs; linear: the same warm-up, then linear decay to 0; onecycle: from a 25th of
+   * the rate up to it over {@code warmupEpochs} (0: the first 30 % of the steps), then cosine down
+   * to a 10,000th of it.
    */
   public record Schedule(String type, Integer stepEpochs, Double gamma, Integer warmupEpochs) {}
 
@@ -33,7 +76,7 @@ public record Hyperparameters(
 
   /** Every field unset: all defaults. */
   public static Hyperparameters unset() {
-    return new Hyperparameters(null, null, null, null, null, null, null, null);
+    return new Hyperparameters(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy with every default filled in. */
@@ -48,7 +91,9 @@ public record Hyperparameters(
             o.type() == null ? "adam" : o.type(),
             o.learningRate() == null ? 0.001 : o.learningRate(),
             o.momentum() == null ? ("sgd".equals(o.type()) ? 0.9 : 0.0) : o.momentum(),
-            o.weightDecay() == null ? 0.0 : o.weightDecay()),
+            o.weightDecay() == null ? 0.0 : o.weightDecay(),
+            o.nesterov() != null && o.nesterov(),
+            o.decayNormsAndBiases() == null || o.decayNormsAndBiases()),
         new Schedule(
             s.type() == null ? "none" : s.type(),
             s.stepEpochs() == null ? 10 : s.stepEpochs(),
@@ -64,6 +109,8 @@ public record Hyperparameters(
             ? null
             : new EarlyStopping(
                 earlyStopping.patience() == null ? 3 : earlyStopping.patience(),
-                earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()));
+                earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()),
+        labelSmoothing == null ? 0.0 : labelSmoothing,
+        testTimeFlip != null && testTimeFlip);
   }
 }
