@@ -94,7 +94,8 @@ def main():
     p.add_argument("--spec-dir", default=os.path.join(SHARED, "bench", "specs"),
                    help="where SPEC.json files are read (the project's presets: src/main/resources/architecture/presets)")
     p.add_argument("--peer-python", action="append",
-                   help="python(s) running the peer, each as LABEL=PATH (default: 1.13=/usr/bin/python3; "
+                   help="python(s) running the peer, each as LABEL=PATH or LABEL=PATH@VARIANTS to override "
+                        "--peer-variants for it (default: 1.13=/usr/bin/python3; "
                         "PyTorch 2: 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1))")
     p.add_argument("--peer-variants", default="eager",
                    help="comma list of eager, cl (--channels-last), bf16 (--bf16), cl-bf16 (both)")
@@ -173,7 +174,8 @@ def main():
     peers = []
     for r in results:
         for label, python in pythons:
-            for variant in a.peer_variants.split(","):
+            python, _, own = python.partition("@")
+            for variant in (own or a.peer_variants).split(","):
                 out = subprocess.run(
                     [python, "pytorch_peer.py", "--spec", os.path.join(a.spec_dir, r["spec"] + ".json"),
                      "--data", a.data, "--epochs", str(a.epochs), "--batch-size", str(a.batch_size),
