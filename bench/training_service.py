@@ -12,7 +12,7 @@ runs ../shared/bench/pytorch_peer.py with the same settings in the same run and 
     bench/training-service.sh --no-peer --specs fast-cifar --spec-dir src/main/resources/architecture/presets \
         --recipe src/main/resources/architecture/presets/fast-cifar.recipe.json --epochs 12
     # against PyTorch 1.13 and 2.13, eager and at its best (channels-last + bf16 autocast):
-    bench/training-service.sh --specs seed-3x3 --peer-python 1.13=/usr/bin/python3 \
+    bench/training-service.sh --specs seed-3x3 --peer-python 1.13=/usr/bin/python3@eager \
         --peer-python 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1) --peer-variants eager,cl,bf16,cl-bf16
 """
 import argparse
