@@ -46,8 +46,11 @@ public final class HttpJson {
    */
   static final Map<String, String> DEFAULT_HEADERS = Map.of("Authorization", TestKeys.BEARER);
 
-  /** Run on every exchange of every client, after the response arrived. */
-  static final List<Inspector> DEFAULT_INSPECTORS = List.of();
+  /**
+   * Run on every exchange of every client, after the response arrived: each request and response
+   * must match the service's own OpenAPI document ({@link OpenApiContract}).
+   */
+  static final List<Inspector> DEFAULT_INSPECTORS = List.of(OpenApiContract.INSTANCE);
 
   /** Bounds every request, so that a hung server fails its test instead of the whole run. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);

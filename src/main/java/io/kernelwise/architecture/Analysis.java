@@ -26,6 +26,7 @@ public record Analysis(
   /**
    * {@code trainable} is what PyTorch's {@code model.parameters()} counts; BN running stats not.
    */
+  @Schema(name = "ParameterCounts")
   public record Parameters(long trainable, long nonTrainable, long total) {}
 
   /**
@@ -39,6 +40,7 @@ public record Analysis(
    * @param weightRatioVsDense {@code denseEquivalentWeights / weights}: the article's {@code
    *     l^4/k^2}
    */
+  @Schema(name = "LayerAnalysis")
   public record Layer(
       String path,
       String type,
@@ -47,8 +49,12 @@ public record Analysis(
       long weights,
       long macs,
       List<Long> receptiveField,
-      Long denseEquivalentWeights,
-      Double weightRatioVsDense) {
+      @Schema(
+              description = "null for layers without weights (pooling, flatten, ...)",
+              nullable = true)
+          Long denseEquivalentWeights,
+      @Schema(description = "null where denseEquivalentWeights is", nullable = true)
+          Double weightRatioVsDense) {
     public Layer {
       outputShape = List.copyOf(outputShape);
       receptiveField = List.copyOf(receptiveField);
@@ -56,5 +62,6 @@ public record Analysis(
   }
 
   /** float32 bytes: every parameter (incl. BN running stats) and every activation of one image. */
+  @Schema(name = "MemoryEstimate")
   public record Memory(long parametersBytes, long activationBytesPerImage) {}
 }

@@ -10,8 +10,11 @@ import tools.jackson.databind.JsonNode;
 public record ArchitectureResource(
     String id,
     String name,
-    @Schema(description = "the spec with every default explicit") JsonNode spec,
+    @Schema(description = "the spec with every default explicit", ref = SpecSchemaDocs.SPEC)
+        JsonNode spec,
     Analysis analysis,
     Instant createdAt,
-    @Schema(description = "the architecture this variant was derived from") String baseId,
-    @Schema(description = "the transform that derived it, e.g. bottleneck:4") String transform) {}
+    @Schema(description = "the architecture this variant was derived from", nullable = true)
+        String baseId,
+    @Schema(description = "the transform that derived it, e.g. bottleneck:4", nullable = true)
+        String transform) {}

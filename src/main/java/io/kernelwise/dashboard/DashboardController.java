@@ -28,6 +28,7 @@ class DashboardController {
 
   @GetMapping("/job-defaults")
   @Operation(
+      operationId = "getJobDefaults",
       summary = "The hyperparameters and device a job gets when its request leaves them out",
       description =
           "device is kernelwise.training.default-device; earlyStopping is null: off unless asked"

@@ -3,6 +3,7 @@ package io.kernelwise.datasets;
 import io.kernelwise.system.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -38,6 +39,7 @@ class DatasetController {
 
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   @Operation(
+      operationId = "uploadDataset",
       summary = "Upload an image-folder zip",
       description =
           """
@@ -67,14 +69,28 @@ class DatasetController {
           with state INGESTING and `progress`; poll `Location` until READY or FAILED (with \
           `reason`, and no files left behind). Structural problems are still a 400 at upload.\
           """)
-  @ApiResponse(responseCode = "201", description = "ingested, READY")
-  @ApiResponse(responseCode = "202", description = "accepted, INGESTING in the background")
   @ApiResponse(
-      responseCode = "400",
-      description = "not an acceptable image-folder zip",
-      content = @Content(mediaType = "application/problem+json"))
+      responseCode = "201",
+      description = "ingested, READY",
+      headers = @Header(name = "Location", schema = @Schema(type = "string")))
+  @ApiResponse(
+      responseCode = "202",
+      description = "accepted, INGESTING in the background",
+      headers = @Header(name = "Location", schema = @Schema(type = "string")))
+  @ApiResponse(responseCode = "400", description = "not an acceptable image-folder zip")
+  @ApiResponse(responseCode = "413", description = "over kernelwise.datasets.max-upload-size")
+  @ApiResponse(
+      responseCode = "503",
+      description = "the service is shutting down; upload again later")
   ResponseEntity<DatasetView> upload(
-      @Parameter(description = "the zip archive") @RequestPart("file") MultipartFile file,
+      @Parameter(
+              description = "the zip archive",
+              content =
+                  @Content(
+                      mediaType = "application/zip",
+                      schema = @Schema(type = "string", format = "binary")))
+          @RequestPart("file")
+          MultipartFile file,
       @Parameter(description = "display name; defaults to the file name without .zip")
           @RequestParam(required = false)
           String name,
@@ -90,6 +106,7 @@ class DatasetController {
 
   @GetMapping
   @Operation(
+      operationId = "listDatasets",
       summary = "List datasets",
       description =
           "Built-ins first (with `available`: READY when converted, AVAILABLE when their files are"
@@ -102,11 +119,9 @@ class DatasetController {
   }
 
   @GetMapping("/{id}")
-  @Operation(summary = "Read a dataset (poll it while INGESTING)")
-  @ApiResponse(
-      responseCode = "404",
-      description = "unknown id",
-      content = @Content(mediaType = "application/problem+json"))
+  @Operation(operationId = "getDataset", summary = "Read a dataset (poll it while INGESTING)")
+  @ApiResponse(responseCode = "200", description = "the dataset")
+  @ApiResponse(responseCode = "404", description = "unknown id")
   DatasetView get(
       @Parameter(description = "dataset id or built-in name", example = "cifar10") @PathVariable
           String id) {
@@ -116,13 +131,11 @@ class DatasetController {
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   @Operation(
+      operationId = "deleteDataset",
       summary = "Delete an uploaded dataset and its tensor cache",
       description = "409 for a built-in or a dataset still INGESTING.")
   @ApiResponse(responseCode = "204", description = "deleted")
-  @ApiResponse(
-      responseCode = "409",
-      description = "built-in or still ingesting",
-      content = @Content(mediaType = "application/problem+json", schema = @Schema()))
+  @ApiResponse(responseCode = "409", description = "built-in or still ingesting")
   void delete(@PathVariable String id) {
     datasets.delete(id);
   }

@@ -4,8 +4,10 @@ import io.kernelwise.system.ApiException;
 import io.kernelwise.system.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -55,8 +57,9 @@ class ExperimentController {
     this.experiments = experiments;
   }
 
-  @PostMapping
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
+      operationId = "createExperiment",
       summary = "Start an experiment: one training job per architecture",
       description =
           "Either architectureIds, or baseArchitectureId with transforms (and keepFirst): then a"
@@ -66,20 +69,32 @@ class ExperimentController {
               + " unfitting architecture or dataset.",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
               content =
                   @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = ExperimentRequestDoc.class),
                       examples = {
                         @ExampleObject(name = "architectures", value = BY_IDS),
                         @ExampleObject(name = "variants of a base", value = BY_TRANSFORMS)
                       })))
-  @ApiResponse(responseCode = "202", description = "jobs queued; Location is the experiment")
+  @ApiResponse(
+      responseCode = "202",
+      description = "jobs queued; Location is the experiment",
+      headers = @Header(name = "Location", schema = @Schema(type = "string")))
+  @ApiResponse(
+      responseCode = "404",
+      description = "an unknown architecture (architectureIds, baseArchitectureId) or datasetId")
+  @ApiResponse(
+      responseCode = "409",
+      description = "an architecture does not fit the dataset, or the dataset is not READY")
   ResponseEntity<ExperimentView> create(@RequestBody JsonNode body) {
     ExperimentView e = experiments.create(body);
     return ResponseEntity.accepted().location(URI.create("/api/v1/experiments/" + e.id())).body(e);
   }
 
   @GetMapping
-  @Operation(summary = "List experiments, newest first")
+  @Operation(operationId = "listExperiments", summary = "List experiments, newest first")
   Page<ExperimentView> list(
       @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
     return experiments.list(page, size);
@@ -87,6 +102,7 @@ class ExperimentController {
 
   @GetMapping("/{id}")
   @Operation(
+      operationId = "getExperiment",
       summary = "An experiment's comparison",
       description =
           "Per architecture: trainable parameters, MACs, receptive field, its job's state, epochs"
@@ -98,19 +114,31 @@ class ExperimentController {
 
   @GetMapping("/{id}/chart")
   @Operation(
+      operationId = "getExperimentChart",
       summary = "Validation accuracy per epoch, one line per architecture",
       description =
           "SVG by default; PNG with ?format=png or Accept: image/png. The legend names each"
               + " architecture with its parameter count.")
   @ApiResponse(
       responseCode = "200",
-      content = {@Content(mediaType = "image/svg+xml"), @Content(mediaType = "image/png")})
+      description = "the chart",
+      content = {
+        @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string")),
+        @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary"))
+      })
   ResponseEntity<byte[]> chart(
       @PathVariable String id,
-      @Parameter(description = "svg or png; overrides Accept") @RequestParam(required = false)
+      @Parameter(
+              description = "svg or png (any case); overrides Accept",
+              schema = @Schema(allowableValues = {"svg", "png", "SVG", "PNG"}))
+          @RequestParam(required = false)
           String format,
-      @RequestParam(defaultValue = "800") int width,
-      @RequestParam(defaultValue = "500") int height,
+      @Parameter(description = "pixels", schema = @Schema(minimum = "200", maximum = "4000"))
+          @RequestParam(defaultValue = "800")
+          int width,
+      @Parameter(description = "pixels", schema = @Schema(minimum = "200", maximum = "4000"))
+          @RequestParam(defaultValue = "500")
+          int height,
       @Parameter(hidden = true) @RequestHeader(value = "Accept", required = false) String accept) {
     ExperimentChart.Format f = format(format, accept);
     size("width", width);
@@ -124,11 +152,13 @@ class ExperimentController {
 
   @PostMapping("/{id}/cancel")
   @Operation(
+      operationId = "cancelExperiment",
       summary = "Cancel an experiment",
       description =
           "Cancels each of its jobs that has not ended (queued ones at once, running ones within"
               + " a training step); finished jobs keep their results. 409 if all had ended.")
   @ApiResponse(responseCode = "202", description = "cancelled or cancel requested")
+  @ApiResponse(responseCode = "409", description = "every job had already ended")
   ResponseEntity<ExperimentView> cancel(@PathVariable String id) {
     return ResponseEntity.accepted().body(experiments.cancel(id));
   }

@@ -17,10 +17,13 @@ record ExperimentView(
     @Schema(example = "cifar10") String datasetId,
     @Schema(example = "cpu") String device,
     Hyperparameters hyperparameters,
-    @Schema(description = "the architecture the variants were derived from, if any")
+    @Schema(
+            description = "the architecture the variants were derived from, else null",
+            nullable = true)
         String baseArchitectureId,
     Instant createdAt,
-    Instant cancelRequestedAt,
+    @Schema(description = "when a cancel was asked for, else null", nullable = true)
+        Instant cancelRequestedAt,
     List<ArchitectureResult> architectures) {
 
   /** One compared architecture: what it costs and how its training went. */
@@ -29,7 +32,9 @@ record ExperimentView(
   record ArchitectureResult(
       String architectureId,
       @Schema(example = "seed-3x3") String name,
-      @Schema(description = "the transform that derived it; null if it is not a variant")
+      @Schema(
+              description = "the transform that derived it; null if it is not a variant",
+              nullable = true)
           String transform,
       @Schema(description = "trainable parameters (what PyTorch counts)", example = "1250858")
           long parameters,
@@ -42,15 +47,20 @@ record ExperimentView(
       @Schema(description = "0..1") double progress,
       @Schema(description = "epochs planned") int epochs,
       @Schema(description = "epochs finished (one metrics row each)") int epochsDone,
-      @Schema(description = "highest validation accuracy over the epochs done")
+      @Schema(description = "highest validation accuracy over the epochs done", nullable = true)
           Double bestValAccuracy,
-      @Schema(description = "the epoch that reached bestValAccuracy") Integer bestEpoch,
-      @Schema(description = "validation accuracy of the last epoch done") Double finalValAccuracy,
-      @Schema(description = "accuracy on the dataset's test split, once the job succeeded")
+      @Schema(description = "the epoch that reached bestValAccuracy", nullable = true)
+          Integer bestEpoch,
+      @Schema(description = "validation accuracy of the last epoch done", nullable = true)
+          Double finalValAccuracy,
+      @Schema(
+              description = "accuracy on the dataset's test split, once the job succeeded",
+              nullable = true)
           Double testAccuracy,
-      @Schema(description = "mean seconds per epoch done") Double secondsPerEpoch,
-      @Schema(description = "mean training images per second over the epochs done")
+      @Schema(description = "mean seconds per epoch done", nullable = true) Double secondsPerEpoch,
+      @Schema(description = "mean training images per second over the epochs done", nullable = true)
           Double imagesPerSecond,
-      String modelId,
-      String error) {}
+      @Schema(description = "the trained model once the job SUCCEEDED", nullable = true)
+          String modelId,
+      @Schema(description = "why the job FAILED", nullable = true) String error) {}
 }

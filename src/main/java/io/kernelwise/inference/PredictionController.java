@@ -1,8 +1,10 @@
 package io.kernelwise.inference;
 
 import io.kernelwise.system.ApiException;
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -26,6 +28,15 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
 @RequestMapping("/api/v1/models/{id}/predict")
 @Tag(name = "Inference", description = "Classify images with a trained model")
 class PredictionController {
+  /** The multipart body, for the document: one or more parts named file. */
+  @Schema(name = "PredictForm")
+  record PredictForm(
+      @ArraySchema(
+              minItems = 1,
+              schema = @Schema(type = "string", format = "binary"),
+              arraySchema = @Schema(description = "one image per part, all named file"))
+          List<byte[]> file) {}
+
   private final InferenceService inference;
   private final ImageDecoder decoder;
 
@@ -36,26 +47,45 @@ class PredictionController {
 
   @PostMapping(consumes = {"image/*", MediaType.APPLICATION_OCTET_STREAM_VALUE})
   @Operation(
-      summary = "Classify one image (the request body)",
+      operationId = "predict",
+      summary = "Classify an image (the body) or a batch (multipart 'file' parts)",
       description =
-          "Any size and colour mode: resized to the model's input, grey/RGB converted, normalized"
-              + " with the model's mean/std. Concurrent requests are batched into one forward pass.")
+          "The body is one image, or multipart/form-data with one or more parts named file (at"
+              + " most kernelwise.inference.max-files-per-request). One image answers {modelId,"
+              + " predictions}; several parts answer {modelId, results:[{file, predictions}]} in"
+              + " request order. Any size and colour mode: resized to the model's input, grey/RGB"
+              + " converted, normalized with the model's mean/std. Concurrent requests are batched"
+              + " into one forward pass.")
   @RequestBody(
+      required = true,
+      description = "the image's bytes: JPEG or PNG (the content type is not trusted: decoded)",
       content = {
         @Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
-        @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary"))
+        @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+        @Content(mediaType = "image/*", schema = @Schema(type = "string", format = "binary")),
+        @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+            schema = @Schema(type = "string", format = "binary")),
+        @Content(
+            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
+            schema = @Schema(implementation = PredictForm.class))
       })
   @ApiResponse(responseCode = "200", description = "{modelId, predictions:[{label, probability}]}")
-  @ApiResponse(responseCode = "400", description = "not an image, truncated, too many pixels, topK")
+  @ApiResponse(responseCode = "409", description = "the model cannot be served")
+  @ApiResponse(
+      responseCode = "400",
+      description = "not an image, truncated, too many pixels, no or too many files, topK")
   @ApiResponse(responseCode = "404", description = "no such model")
   @ApiResponse(responseCode = "413", description = "over kernelwise.inference.max-image-size")
   @ApiResponse(responseCode = "503", description = "the model's queue is full; retry")
   PredictionResponse predictImage(
       @PathVariable String id,
-      @Parameter(description = "how many labels to return, 1..classes (default 5)")
+      @Parameter(
+              description = "how many labels to return, 1..classes (default 5)",
+              schema = @Schema(minimum = "1"))
           @RequestParam(required = false)
           Integer topK,
-      HttpServletRequest request)
+      @Parameter(hidden = true) HttpServletRequest request)
       throws IOException {
     int k = inference.resolveTopK(id, topK);
     byte[] body = readBody(request);
@@ -64,21 +94,17 @@ class PredictionController {
     return PredictionResponse.single(id, answers.get(0));
   }
 
+  /** The multipart form of {@code predict}: one operation in the document, which lists both. */
   @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-  @Operation(
-      summary = "Classify images sent as multipart 'file' parts (several parts = a batch)",
-      description =
-          "One part answers {modelId, predictions}; several answer {modelId, results:[{file,"
-              + " predictions}]} in request order. At most"
-              + " kernelwise.inference.max-files-per-request parts.")
-  @ApiResponse(responseCode = "200", description = "predictions or results")
-  @ApiResponse(responseCode = "400", description = "bad image, no or too many files, topK")
-  @ApiResponse(responseCode = "404", description = "no such model")
-  @ApiResponse(responseCode = "503", description = "the model's queue is full; retry")
+  @Hidden
   PredictionResponse predictFiles(
       @PathVariable String id,
-      @RequestParam(required = false) Integer topK,
-      MultipartHttpServletRequest request)
+      @Parameter(
+              description = "how many labels to return, 1..classes (default 5)",
+              schema = @Schema(minimum = "1"))
+          @RequestParam(required = false)
+          Integer topK,
+      @Parameter(hidden = true) MultipartHttpServletRequest request)
       throws IOException {
     int k = inference.resolveTopK(id, topK);
     List<MultipartFile> files = request.getFiles("file");

@@ -12,9 +12,13 @@ import java.util.List;
 @Schema(name = "PredictionResponse")
 record PredictionResponse(
     @Schema(example = "m-3f9a1c0d2b7e4a51") String modelId,
-    @Schema(description = "top-k labels of a single image, most probable first")
+    @Schema(
+            description = "top-k labels of a single image, most probable first; absent for a batch",
+            nullable = true)
         List<Prediction> predictions,
-    @Schema(description = "one entry per file part of a batch, in request order")
+    @Schema(
+            description = "one entry per file part of a batch, in request order; absent for one",
+            nullable = true)
         List<FileResult> results) {
 
   @Schema(name = "Prediction")

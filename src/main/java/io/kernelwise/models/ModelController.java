@@ -5,6 +5,7 @@ import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -41,7 +42,7 @@ class ModelController {
   }
 
   @GetMapping
-  @Operation(summary = "List models, newest first")
+  @Operation(operationId = "listModels", summary = "List models, newest first")
   Page<ModelResponse> list(
       @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
     Page<ModelRecord> records = registry.list(page, size);
@@ -53,14 +54,17 @@ class ModelController {
   }
 
   @GetMapping("/{id}")
-  @Operation(summary = "Read a model")
+  @Operation(operationId = "getModel", summary = "Read a model")
+  @ApiResponse(responseCode = "200", description = "the model")
   @ApiResponse(responseCode = "404", description = "no such model")
   ModelResponse get(@PathVariable String id) {
     return ModelResponse.of(registry.get(id));
   }
 
   @DeleteMapping("/{id}")
-  @Operation(summary = "Delete a model; a model being served is unloaded")
+  @Operation(
+      operationId = "deleteModel",
+      summary = "Delete a model; a model being served is unloaded")
   @ApiResponse(responseCode = "204", description = "deleted")
   @ApiResponse(responseCode = "404", description = "no such model")
   ResponseEntity<Void> delete(@PathVariable String id) {
@@ -70,16 +74,21 @@ class ModelController {
 
   @GetMapping(value = "/{id}/artifact", produces = "application/zip")
   @Operation(
+      operationId = "exportModel",
       summary = "Export a model as one zip",
       description =
           "spec.json, parameters (DJL Block#saveParameters), labels.json, normalization.json and"
               + " manifest.json (formatVersion, created, SHA-256 of every other file)")
   @ApiResponse(
       responseCode = "200",
+      description = "the model zip (Content-Disposition names the file)",
       content =
           @Content(
               mediaType = "application/zip",
               schema = @Schema(type = "string", format = "binary")))
+  @ApiResponse(
+      responseCode = "503",
+      description = "the model is registered but its files are not visible in the store yet")
   ResponseEntity<StreamingResponseBody> artifact(@PathVariable String id) {
     ModelRecord model = registry.get(id);
     registry.files(id); // 503 now, not mid-stream, when the store does not show the files
@@ -94,17 +103,27 @@ class ModelController {
 
   @PostMapping(value = "/import", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
   @Operation(
+      operationId = "importModel",
       summary = "Import a model zip exported by a Kernelwise instance",
       description =
           "The manifest and checksums are verified and the network is rebuilt from the spec and"
               + " run once before anything is stored; the model gets a new id.")
-  @ApiResponse(responseCode = "201", description = "imported")
+  @ApiResponse(
+      responseCode = "201",
+      description = "imported",
+      headers = @Header(name = "Location", schema = @Schema(type = "string")))
   @ApiResponse(
       responseCode = "400",
       description = "not a model zip, tampered, truncated or not loadable")
   @ApiResponse(responseCode = "413", description = "over kernelwise.models.max-artifact-size")
   ResponseEntity<ModelResponse> importArtifact(
-      @Parameter(description = "the zip from GET /api/v1/models/{id}/artifact")
+      @Parameter(
+              description = "the zip from GET /api/v1/models/{id}/artifact",
+              required = true,
+              content =
+                  @Content(
+                      mediaType = "application/zip",
+                      schema = @Schema(type = "string", format = "binary")))
           @RequestPart(value = "file", required = false)
           MultipartFile file) {
     if (file == null || file.isEmpty()) {

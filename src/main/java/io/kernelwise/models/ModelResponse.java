@@ -10,9 +10,12 @@ import java.util.Map;
 record ModelResponse(
     @Schema(example = "m-3f9a1c0d2b7e4a51") String id,
     @Schema(example = "seed-3x3 on cifar10") String name,
-    String architectureId,
-    String datasetId,
-    String jobId,
+    @Schema(description = "null when trained on an inline architecture", nullable = true)
+        String architectureId,
+    @Schema(description = "null for an imported model that does not say", nullable = true)
+        String datasetId,
+    @Schema(description = "null for an imported model that does not say", nullable = true)
+        String jobId,
     @Schema(example = "[\"airplane\", \"automobile\", \"bird\"]") List<String> classes,
     Input input,
     Normalization normalization,
@@ -27,11 +30,13 @@ record ModelResponse(
             example = "1")
         int version) {
 
+  @Schema(name = "ModelInput")
   record Input(
       @Schema(example = "3") int channels,
       @Schema(example = "32") int height,
       @Schema(example = "32") int width) {}
 
+  @Schema(name = "ModelNormalization")
   record Normalization(
       @Schema(example = "[0.4914, 0.4822, 0.4465]") float[] mean,
       @Schema(example = "[0.247, 0.2435, 0.2616]") float[] std) {}

@@ -9,6 +9,7 @@ import io.kernelwise.models.ModelDeleted;
 import io.kernelwise.models.ModelLoader;
 import io.kernelwise.models.ModelRecord;
 import io.kernelwise.system.ApiException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,10 @@ class ModelMetadata {
     this.json = json;
   }
 
+  @Schema(name = "OipTensor")
   record Tensor(String name, String datatype, long[] shape) {}
 
+  @Schema(name = "OipModelMetadata")
   record Response(
       String name,
       List<String> versions,

@@ -1,6 +1,7 @@
 package io.kernelwise.oip;
 
 import io.swagger.v3.oas.annotations.Hidden;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ class OipServerController {
     this.availability = availability;
   }
 
+  @Schema(name = "OipServerMetadata")
   record ServerMetadata(String name, String version, List<String> extensions) {}
 
   @GetMapping("/v2")

@@ -17,7 +17,9 @@ class AuditController {
   }
 
   @GetMapping("/api/v1/audit")
-  @Operation(summary = "Mutating calls, newest first: who, what, which resource, outcome, when")
+  @Operation(
+      operationId = "listAuditEvents",
+      summary = "Mutating calls, newest first: who, what, which resource, outcome, when")
   Page<AuditEvent> list(
       @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
     int offset = Page.offset(page, size);

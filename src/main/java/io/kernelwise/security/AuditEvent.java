@@ -1,5 +1,6 @@
 package io.kernelwise.security;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
@@ -10,12 +11,12 @@ import java.time.Instant;
 public record AuditEvent(
     String id,
     Instant at,
-    String keyId,
-    String keyPrefix,
-    String keyName,
+    @Schema(description = "null for a call without a (known) key", nullable = true) String keyId,
+    @Schema(nullable = true) String keyPrefix,
+    @Schema(nullable = true) String keyName,
     String method,
     String action,
     String resource,
     int status,
     String outcome,
-    String remoteAddress) {}
+    @Schema(nullable = true) String remoteAddress) {}

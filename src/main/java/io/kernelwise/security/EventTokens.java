@@ -37,6 +37,7 @@ class EventTokens {
     return path.startsWith("/api/v1/") && path.endsWith("/events");
   }
 
+  @io.swagger.v3.oas.annotations.media.Schema(name = "EventToken")
   record Issued(String token, String path, Instant expiresAt) {}
 
   Issued issue(ApiKey key, String path) {

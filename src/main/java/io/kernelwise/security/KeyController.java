@@ -3,8 +3,13 @@ package io.kernelwise.security;
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.Page;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -30,12 +35,27 @@ class KeyController {
     this.properties = properties;
   }
 
-  @PostMapping
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
+      operationId = "createKey",
       summary = "Create a key",
       description =
           "The secret 'key' is in this response only: store it. A key cannot create a key with a"
-              + " higher role than its own.")
+              + " higher role than its own.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = KeyViews.NewKey.class),
+                      examples =
+                          @ExampleObject(
+                              name = "a trainer key",
+                              value = "{\"name\": \"ci-trainer\", \"role\": \"trainer\"}"))))
+  @ApiResponse(
+      responseCode = "201",
+      description = "created: the secret key is in this response only")
   ResponseEntity<KeyViews.Created> create(
       @RequestBody KeyViews.NewKey body, @AuthenticationPrincipal Caller caller) {
     Role role = body.role() == null ? null : Role.parse(body.role());
@@ -57,7 +77,7 @@ class KeyController {
   }
 
   @GetMapping
-  @Operation(summary = "List keys (newest first, no secrets)")
+  @Operation(operationId = "listKeys", summary = "List keys (newest first, no secrets)")
   Page<KeyViews.Listed> list(
       @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
     int offset = Page.offset(page, size);
@@ -69,25 +89,45 @@ class KeyController {
   }
 
   @DeleteMapping("/{id}")
-  @Operation(summary = "Revoke a key (the last active admin key cannot be revoked)")
+  @Operation(
+      operationId = "revokeKey",
+      summary = "Revoke a key (the last active admin key cannot be revoked)")
+  @ApiResponse(responseCode = "200", description = "revoked")
+  @ApiResponse(responseCode = "409", description = "the last active admin key")
   KeyViews.Listed revoke(@PathVariable String id) {
     return KeyViews.Listed.of(keys.revoke(id));
   }
 
   @GetMapping("/me")
-  @Operation(summary = "The calling key: id, name, role, prefix, and whether security is on")
+  @Operation(
+      operationId = "getOwnKey",
+      summary = "The calling key: id, name, role, prefix, and whether security is on")
   KeyViews.Me me(@AuthenticationPrincipal Caller caller) {
     return new KeyViews.Me(
         caller.id(), caller.name(), caller.role(), caller.prefix(), properties.enabled());
   }
 
-  @PostMapping("/me/event-tokens")
+  @PostMapping(path = "/me/event-tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
+      operationId = "createEventToken",
       summary = "A short-lived token for one event stream",
       description =
           "For browsers' EventSource, which cannot send headers: GET <path>?access_token=<token>"
               + " works for kernelwise.security.event-token-ttl (default 60 s), on that path only."
-              + " fetch() with the Authorization header streams events without one.")
+              + " fetch() with the Authorization header streams events without one.",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = KeyViews.EventTokenRequest.class),
+                      examples =
+                          @ExampleObject(
+                              name = "a job's events",
+                              value = "{\"path\": \"/api/v1/jobs/j-4f1c2a9b/events\"}"))))
+  @ApiResponse(responseCode = "201", description = "the token")
+  @ApiResponse(responseCode = "409", description = "security is disabled: no token needed")
   ResponseEntity<EventTokens.Issued> eventToken(
       @RequestBody KeyViews.EventTokenRequest body, @AuthenticationPrincipal Caller caller) {
     if (body.path() == null || !EventTokens.eligible(body.path()) || body.path().contains("?")) {

@@ -1,33 +1,47 @@
 package io.kernelwise.security;
 
+import io.kernelwise.system.RequestRecord;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /** What /api/v1/keys answers; only {@link Created} carries a secret, once. */
 final class KeyViews {
   private KeyViews() {}
 
-  record NewKey(String name, String role, Instant expiresAt) {}
+  @RequestRecord
+  @Schema(name = "NewKey")
+  record NewKey(
+      @Schema(example = "ci-trainer", requiredMode = Schema.RequiredMode.REQUIRED) String name,
+      @Schema(
+              description = "default reader",
+              allowableValues = {"reader", "trainer", "admin"},
+              example = "trainer")
+          String role,
+      @Schema(description = "never expires when left out") Instant expiresAt) {}
 
+  @Schema(name = "CreatedKey")
   record Created(
       String id,
       String name,
       Role role,
       String prefix,
-      String key,
+      @Schema(description = "the secret: shown in this response only") String key,
       Instant createdAt,
-      Instant expiresAt) {}
+      @Schema(description = "null: never expires", nullable = true) Instant expiresAt) {}
 
+  @Schema(name = "Key")
   record Listed(
       String id,
       String name,
       Role role,
       String prefix,
-      String source,
+      @Schema(description = "where the key came from (bootstrap, api)", nullable = true)
+          String source,
       Instant createdAt,
-      Instant expiresAt,
-      Instant lastUsedAt,
+      @Schema(description = "null: never expires", nullable = true) Instant expiresAt,
+      @Schema(nullable = true) Instant lastUsedAt,
       boolean revoked,
-      Instant revokedAt) {
+      @Schema(nullable = true) Instant revokedAt) {
     static Listed of(ApiKey k) {
       return new Listed(
           k.id(),
@@ -43,7 +57,16 @@ final class KeyViews {
     }
   }
 
-  record Me(String id, String name, Role role, String prefix, boolean securityEnabled) {}
+  @Schema(name = "OwnKey")
+  record Me(
+      @Schema(description = "null when security is disabled", nullable = true) String id,
+      @Schema(nullable = true) String name,
+      Role role,
+      @Schema(nullable = true) String prefix,
+      boolean securityEnabled) {}
 
-  record EventTokenRequest(String path) {}
+  @Schema(name = "EventTokenRequest")
+  record EventTokenRequest(
+      @Schema(description = "the event stream's path", example = "/api/v1/jobs/j-4f1c2a9b/events")
+          String path) {}
 }

@@ -94,18 +94,13 @@ class OpenApiSecurity implements OpenApiCustomizer {
   }
 
   private static ApiResponse error(boolean oip, String description) {
+    // under /api the Problem schema of system.ProblemDocs, which fills in the content
     Schema<?> schema =
         oip
             ? new ObjectSchema()
                 .properties(Map.of("error", new StringSchema()))
                 .required(List.of("error"))
-            : new ObjectSchema()
-                .properties(
-                    Map.of(
-                        "title", new StringSchema(),
-                        "status", new IntegerSchema(),
-                        "detail", new StringSchema(),
-                        "instance", new StringSchema()));
+            : new Schema<>().$ref("#/components/schemas/Problem");
     String type = oip ? "application/json" : "application/problem+json";
     return new ApiResponse()
         .description(description)

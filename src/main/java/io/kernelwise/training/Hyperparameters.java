@@ -1,20 +1,39 @@
 package io.kernelwise.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.kernelwise.system.RequestRecord;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * Training settings of a job (SPEC "Hyperparameters"); nulls in the request take the defaults of
  * {@link #withDefaults()}.
  */
+@RequestRecord
+@Schema(description = "Training settings; whatever a request leaves out (or null) takes its default")
 public record Hyperparameters(
-    Integer epochs,
-    Integer batchSize,
+    @Schema(description = "default 10", minimum = "1", maximum = "1000", example = "10")
+        Integer epochs,
+    @Schema(description = "default 128", minimum = "2", maximum = "4096", example = "128")
+        Integer batchSize,
     Optimizer optimizer,
     Schedule schedule,
     Augmentation augmentation,
-    Double validationSplit,
-    Long seed,
-    EarlyStopping earlyStopping,
-    Double labelSmoothing,
-    Boolean testTimeFlip) {
+    @Schema(
+            description = "held out for validation when the dataset has no test split; default 0.1",
+            minimum = "0",
+            exclusiveMinimum = true,
+            maximum = "0.9",
+            example = "0.1")
+        Double validationSplit,
+    @Schema(description = "random seed; default 42", example = "42") Long seed,
+    @Schema(description = "off unless given (then left out of responses)")
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        EarlyStopping earlyStopping,
+    @Schema(description = "label smoothing; default 0", minimum = "0", maximum = "0.5",
+            exclusiveMaximum = true)
+        Double labelSmoothing,
+    @Schema(description = "average the predictions of the image and its mirror; default false")
+        Boolean testTimeFlip) {
 
   /** Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}): their defaults. */
   public Hyperparameters(
@@ -44,13 +63,28 @@ public record Hyperparameters(
    * decayNormsAndBiases}: false applies {@code weightDecay} to weight matrices and kernels only,
    * not to biases and normalization scales and shifts (the one-dimensional parameters).
    */
+  @RequestRecord
+  @Schema(name = "Optimizer")
   public record Optimizer(
-      String type,
-      Double learningRate,
-      Double momentum,
-      Double weightDecay,
-      Boolean nesterov,
-      Boolean decayNormsAndBiases) {
+      @Schema(description = "default adam", allowableValues = {"adam", "sgd"}) String type,
+      @Schema(
+              description = "default 0.001",
+              minimum = "0",
+              exclusiveMinimum = true,
+              maximum = "10",
+              example = "0.001")
+          Double learningRate,
+      @Schema(
+              description = "sgd: default 0.9; adam: 0",
+              minimum = "0",
+              maximum = "1",
+              exclusiveMaximum = true)
+          Double momentum,
+      @Schema(description = "default 0", minimum = "0", maximum = "1") Double weightDecay,
+      @Schema(description = "Nesterov momentum, sgd with momentum only; default false")
+          Boolean nesterov,
+      @Schema(description = "false: no weight decay on biases and norms; default true")
+          Boolean decayNormsAndBiases) {
 
     public Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {
       this(type, learningRate, momentum, weightDecay, null, null);
@@ -64,15 +98,40 @@ public record Hyperparameters(
    * the rate up to it over {@code warmupEpochs} (0: the first 30 % of the steps), then cosine down
    * to a 10,000th of it.
    */
-  public record Schedule(String type, Integer stepEpochs, Double gamma, Integer warmupEpochs) {}
+  @RequestRecord
+  @Schema(name = "Schedule")
+  public record Schedule(
+      @Schema(
+              description = "default none",
+              allowableValues = {"none", "step", "cosine", "linear", "onecycle"})
+          String type,
+      @Schema(description = "step: default 10", minimum = "1", maximum = "1000")
+          Integer stepEpochs,
+      @Schema(
+              description = "step: default 0.1",
+              minimum = "0",
+              exclusiveMinimum = true,
+              maximum = "1")
+          Double gamma,
+      @Schema(description = "default 0; less than epochs", minimum = "0") Integer warmupEpochs) {}
 
   /** Random horizontal flip; random crop after zero padding of {@code cropPadding} pixels. */
-  public record Augmentation(Boolean flip, Boolean crop, Integer cropPadding) {}
+  @RequestRecord
+  @Schema(name = "Augmentation")
+  public record Augmentation(
+      @Schema(description = "random horizontal flip; default false") Boolean flip,
+      @Schema(description = "random crop after zero padding; default false") Boolean crop,
+      @Schema(description = "default 4", minimum = "0", maximum = "64") Integer cropPadding) {}
 
   /**
    * Stop when {@code metric} (valAccuracy | valLoss) has not improved for {@code patience} epochs.
    */
-  public record EarlyStopping(Integer patience, String metric) {}
+  @RequestRecord
+  @Schema(name = "EarlyStopping")
+  public record EarlyStopping(
+      @Schema(description = "default 3", minimum = "1", maximum = "1000") Integer patience,
+      @Schema(description = "default valAccuracy", allowableValues = {"valAccuracy", "valLoss"})
+          String metric) {}
 
   /** Every field unset: all defaults. */
   public static Hyperparameters unset() {

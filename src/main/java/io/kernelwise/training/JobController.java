@@ -4,8 +4,10 @@ import io.kernelwise.system.ApiException;
 import io.kernelwise.system.Page;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
@@ -43,8 +45,9 @@ class JobController {
     this.stream = stream;
   }
 
-  @PostMapping
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(
+      operationId = "createJob",
       summary = "Queue a training job",
       description =
           "architectureId or an inline architecture spec, a READY datasetId, hyperparameters"
@@ -53,17 +56,37 @@ class JobController {
               + " architecture/dataset.",
       requestBody =
           @io.swagger.v3.oas.annotations.parameters.RequestBody(
-              content = @Content(examples = @ExampleObject(value = EXAMPLE))))
-  @ApiResponse(responseCode = "202", description = "queued; Location is the job")
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(implementation = JobRequest.class),
+                      examples = @ExampleObject(name = "seed-3x3 on cifar10", value = EXAMPLE))))
+  @ApiResponse(
+      responseCode = "202",
+      description = "queued; Location is the job",
+      headers = @Header(name = "Location", schema = @Schema(type = "string")))
+  @ApiResponse(responseCode = "404", description = "an unknown architectureId or datasetId")
+  @ApiResponse(
+      responseCode = "409",
+      description = "the architecture does not fit the dataset, or the dataset is not READY")
+  @ApiResponse(responseCode = "413", description = "the body is over the JSON size limit")
   ResponseEntity<JobView> submit(@RequestBody JsonNode body) {
     JobView job = jobs.submit(body);
     return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(job);
   }
 
   @GetMapping
-  @Operation(summary = "List jobs, newest first, optionally by state")
+  @Operation(operationId = "listJobs", summary = "List jobs, newest first, optionally by state")
   Page<JobView> list(
-      @Parameter(description = "QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED (any case)")
+      @Parameter(
+              description = "QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED (any case)",
+              schema =
+                  @Schema(
+                      allowableValues = {
+                        "QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED",
+                        "queued", "running", "succeeded", "failed", "cancelled"
+                      }))
           @RequestParam(required = false)
           String state,
       @RequestParam(defaultValue = "0") int page,
@@ -81,15 +104,22 @@ class JobController {
   }
 
   @GetMapping("/{id}")
-  @Operation(summary = "A job: state, progress (0..1), epoch, queuePosition while QUEUED, model")
+  @Operation(
+      operationId = "getJob",
+      summary = "A job: state, progress (0..1), epoch, queuePosition while QUEUED, model")
   JobView get(@PathVariable String id) {
     return jobs.find(id);
   }
 
   @GetMapping("/{id}/metrics")
-  @Operation(summary = "Epoch and step metrics after sinceEpoch (poll with the last epoch seen)")
+  @Operation(
+      operationId = "getJobMetrics",
+      summary = "Epoch and step metrics after sinceEpoch (poll with the last epoch seen)")
   JobMetricsView metrics(
-      @PathVariable String id, @RequestParam(defaultValue = "0") int sinceEpoch) {
+      @PathVariable String id,
+      @Parameter(description = "only epochs after this one", schema = @Schema(minimum = "0"))
+          @RequestParam(defaultValue = "0")
+          int sinceEpoch) {
     if (sinceEpoch < 0) {
       throw ApiException.invalid("sinceEpoch", "must be 0 or more");
     }
@@ -98,12 +128,23 @@ class JobController {
 
   @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @Operation(
+      operationId = "streamJobEvents",
       summary = "Server-Sent Events of a job",
       description =
           "Replays the job's events, then streams new ones: 'state' (with detail, e.g. revived"
               + " after a crash), 'resumed' (fromEpoch), 'step' (progress, loss), 'epoch' (epoch"
               + " metrics), 'cancelRequested'. Each id is a sequence number (Last-Event-ID"
               + " resumes). Completes after the terminal state event.")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "text/event-stream: each event has an 'event' line (state, resumed, step, epoch,"
+              + " cancelRequested), an 'id' line (the sequence number) and a 'data' line with the"
+              + " event's JSON object",
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+              schema = @Schema(type = "string", description = "an SSE stream of job events")))
   SseEmitter events(
       @PathVariable String id,
       @Parameter(hidden = true) @RequestHeader(value = "Last-Event-ID", required = false)
@@ -122,11 +163,13 @@ class JobController {
 
   @PostMapping("/{id}/cancel")
   @Operation(
+      operationId = "cancelJob",
       summary = "Cancel a job",
       description =
           "A QUEUED job is CANCELLED at once; a RUNNING one stops within one training step (on"
               + " whichever instance runs it). 409 if the job already ended.")
   @ApiResponse(responseCode = "202", description = "cancelled or cancel requested")
+  @ApiResponse(responseCode = "409", description = "the job already ended")
   ResponseEntity<JobView> cancel(@PathVariable String id) {
     return ResponseEntity.accepted().body(jobs.cancel(id));
   }
