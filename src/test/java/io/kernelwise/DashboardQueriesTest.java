@@ -134,7 +134,7 @@ class DashboardQueriesTest {
       stop.set(true);
       clients.shutdown();
       clients.awaitTermination(30, TimeUnit.SECONDS);
-      api.postJson("/api/v1/jobs/" + running + "/cancel", "{}", 202);
+      api.postJson("/api/v1/jobs/" + running + "/cancel", null, 202);
     }
     assertThat(missing).as("panels whose query returned no data").isEmpty();
   }

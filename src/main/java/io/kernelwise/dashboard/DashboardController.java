@@ -31,8 +31,8 @@ class DashboardController {
       operationId = "getJobDefaults",
       summary = "The hyperparameters and device a job gets when its request leaves them out",
       description =
-          "device is kernelwise.training.default-device; earlyStopping is null: off unless asked"
-              + " for.")
+          "device is kernelwise.training.default-device; earlyStopping is left out: off unless"
+              + " asked for.")
   JobDefaults jobDefaults() {
     return new JobDefaults(defaults, device);
   }

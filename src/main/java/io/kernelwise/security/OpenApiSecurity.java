@@ -28,6 +28,7 @@ import org.springframework.stereotype.Component;
 @Component
 class OpenApiSecurity implements OpenApiCustomizer {
   static final String SCHEME = "bearer";
+  static final String EVENT_TOKEN = "eventToken";
   private final AccessRules rules;
   private final SecurityProperties properties;
 
@@ -51,6 +52,17 @@ class OpenApiSecurity implements OpenApiCustomizer {
                 .description(
                     "An API key: 'Authorization: Bearer <key>'. The first admin key is in"
                         + " <data-dir>/admin.key or kernelwise.security.admin-key."));
+    openApi
+        .getComponents()
+        .addSecuritySchemes(
+            EVENT_TOKEN,
+            new SecurityScheme()
+                .type(SecurityScheme.Type.APIKEY)
+                .in(SecurityScheme.In.QUERY)
+                .name(EventTokens.PARAMETER)
+                .description(
+                    "For event streams only (browsers' EventSource cannot send headers): a"
+                        + " short-lived token from POST /api/v1/keys/me/event-tokens."));
     if (openApi.getPaths() == null) {
       return;
     }
@@ -67,7 +79,12 @@ class OpenApiSecurity implements OpenApiCustomizer {
       op.setSecurity(List.of());
       return;
     }
-    op.setSecurity(List.of(new SecurityRequirement().addList(SCHEME)));
+    op.setSecurity(
+        EventTokens.eligible(path)
+            ? List.of(
+                new SecurityRequirement().addList(SCHEME),
+                new SecurityRequirement().addList(EVENT_TOKEN))
+            : List.of(new SecurityRequirement().addList(SCHEME)));
     String note = "Requires an API key with the '" + access.role().wire() + "' role.";
     op.setDescription(op.getDescription() == null ? note : op.getDescription() + "\n\n" + note);
     if (op.getResponses() == null) {
@@ -82,15 +99,18 @@ class OpenApiSecurity implements OpenApiCustomizer {
     op.getResponses()
         .addApiResponse(
             "403", error(oip, "The key's role is below '" + access.role().wire() + "'"));
-    if (access.budget() != AccessRules.Budget.NONE) {
-      op.getResponses()
-          .addApiResponse(
-              "429",
-              error(oip, "Over the key's rate limit")
-                  .addHeaderObject(
-                      "Retry-After",
-                      new Header().description("seconds").schema(new IntegerSchema())));
-    }
+    // every secured operation: unknown keys from one address are slowed down too
+    String limit =
+        access.budget() == AccessRules.Budget.NONE
+            ? "Too many failed authentications from this address"
+            : "Over the key's rate limit, or too many failed authentications from this address";
+    op.getResponses()
+        .addApiResponse(
+            "429",
+            error(oip, limit)
+                .addHeaderObject(
+                    "Retry-After",
+                    new Header().description("seconds").schema(new IntegerSchema())));
   }
 
   private static ApiResponse error(boolean oip, String description) {

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * marked {@code @Schema(nullable = true)} is left out when null (not required, never null); in one
  * written with the default inclusion it is always there and may be null (required and nullable).
  * Primitives are always required. {@code @Schema(requiredMode = NOT_REQUIRED)} on a component and
- * {@link RequestRecord} on a record make components optional; {@code REQUIRED} always wins.
+ * {@link RequestRecord} on a record make components optional (and nullable, but for objects: those
+ * are sent or left out); {@code REQUIRED} always wins.
  */
 @Component
 class RecordSchemas implements ModelConverter {
@@ -74,7 +75,12 @@ class RecordSchemas implements ModelConverter {
           ann != null
               && ann.requiredMode()
                   == io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
-      boolean nullable = !primitive && !demanded && (input || (ann != null && ann.nullable()));
+      // in a request, an object is sent or left out: a nullable reference would be an allOf
+      // wrapper, which validating proxies read as "never null"
+      boolean nullable =
+          !primitive
+              && !demanded
+              && ((input && property.get$ref() == null) || (ann != null && ann.nullable()));
       boolean optional =
           input
               || (ann != null
@@ -83,6 +89,9 @@ class RecordSchemas implements ModelConverter {
               || (nullable && leftOut);
       if (demanded || !optional || primitive && !input) {
         required.add(name);
+      }
+      if (anyValues(c)) {
+        property.setAdditionalProperties(true); // swagger-core says {type: object} for Object
       }
       if (nullable && !(leftOut && !input)) {
         model.getProperties().put(name, nullable(property));
@@ -107,6 +116,13 @@ class RecordSchemas implements ModelConverter {
     wrapped.setNullable(true);
     wrapped.setDescription(property.getDescription());
     return wrapped;
+  }
+
+  /** A {@code Map<String, Object>}: values of any JSON type. */
+  private static boolean anyValues(RecordComponent c) {
+    return c.getGenericType() instanceof ParameterizedType p
+        && p.getRawType() == java.util.Map.class
+        && p.getActualTypeArguments()[1] == Object.class;
   }
 
   private static boolean leftOutWhenNull(JsonInclude include) {

@@ -361,8 +361,10 @@ class JobApiTest {
         call(
             "POST",
             "/api/v1/jobs",
-            "{\"architecture\":{\"name\":\"inline\",\"classes\":10},\"datasetId\":\"mini\","
-                + "\"hyperparameters\":{\"epochs\":1}}");
+            // a spec the real parser takes too (the fake catalog reads name and classes only)
+            "{\"architecture\":{\"name\":\"inline\",\"classes\":10,"
+                + "\"input\":{\"channels\":3,\"height\":32,\"width\":32},\"layers\":[]},"
+                + "\"datasetId\":\"mini\",\"hyperparameters\":{\"epochs\":1}}");
     assertThat(r.status()).isEqualTo(202);
     assertThat(r.json().get("architectureId").isNull()).isTrue();
     assertThat(r.json().get("architectureName").asString()).isEqualTo("inline");
