@@ -21,13 +21,12 @@ import org.springframework.stereotype.Component;
  * may be left out, and {@code nullable} where the service writes null. swagger-core marks neither
  * by itself, so a generated client or a validating proxy would otherwise expect nothing.
  *
- * <p>The rules follow Jackson: in a record (or component) written with {@code JsonInclude(NON_NULL)}
- * a component
- * marked {@code @Schema(nullable = true)} is left out when null (not required, never null); in one
- * written with the default inclusion it is always there and may be null (required and nullable).
- * Primitives are always required. {@code @Schema(requiredMode = NOT_REQUIRED)} on a component and
- * {@link RequestRecord} on a record make components optional (and nullable, but for objects: those
- * are sent or left out); {@code REQUIRED} always wins.
+ * <p>The rules follow Jackson: in a record (or component) written with {@code
+ * JsonInclude(NON_NULL)} a component marked {@code @Schema(nullable = true)} is left out when null
+ * (not required, never null); in one written with the default inclusion it is always there and may
+ * be null (required and nullable). Primitives are always required. {@code @Schema(requiredMode =
+ * NOT_REQUIRED)} on a component and {@link RequestRecord} on a record make components optional (and
+ * nullable, but for objects: those are sent or left out); {@code REQUIRED} always wins.
  */
 @Component
 class RecordSchemas implements ModelConverter {

@@ -9,7 +9,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * {@link #withDefaults()}.
  */
 @RequestRecord
-@Schema(description = "Training settings; whatever a request leaves out (or null) takes its default")
+@Schema(
+    description = "Training settings; whatever a request leaves out (or null) takes its default")
 public record Hyperparameters(
     @Schema(description = "default 10", minimum = "1", maximum = "1000", example = "10")
         Integer epochs,
@@ -29,7 +30,10 @@ public record Hyperparameters(
     @Schema(description = "off unless given (then left out of responses)")
         @JsonInclude(JsonInclude.Include.NON_NULL)
         EarlyStopping earlyStopping,
-    @Schema(description = "label smoothing; default 0", minimum = "0", maximum = "0.5",
+    @Schema(
+            description = "label smoothing; default 0",
+            minimum = "0",
+            maximum = "0.5",
             exclusiveMaximum = true)
         Double labelSmoothing,
     @Schema(description = "average the predictions of the image and its mirror; default false")
@@ -66,7 +70,10 @@ public record Hyperparameters(
   @RequestRecord
   @Schema(name = "Optimizer")
   public record Optimizer(
-      @Schema(description = "default adam", allowableValues = {"adam", "sgd"}) String type,
+      @Schema(
+              description = "default adam",
+              allowableValues = {"adam", "sgd"})
+          String type,
       @Schema(
               description = "default 0.001",
               minimum = "0",
@@ -105,8 +112,7 @@ public record Hyperparameters(
               description = "default none",
               allowableValues = {"none", "step", "cosine", "linear", "onecycle"})
           String type,
-      @Schema(description = "step: default 10", minimum = "1", maximum = "1000")
-          Integer stepEpochs,
+      @Schema(description = "step: default 10", minimum = "1", maximum = "1000") Integer stepEpochs,
       @Schema(
               description = "step: default 0.1",
               minimum = "0",
@@ -130,7 +136,9 @@ public record Hyperparameters(
   @Schema(name = "EarlyStopping")
   public record EarlyStopping(
       @Schema(description = "default 3", minimum = "1", maximum = "1000") Integer patience,
-      @Schema(description = "default valAccuracy", allowableValues = {"valAccuracy", "valLoss"})
+      @Schema(
+              description = "default valAccuracy",
+              allowableValues = {"valAccuracy", "valLoss"})
           String metric) {}
 
   /** Every field unset: all defaults. */
