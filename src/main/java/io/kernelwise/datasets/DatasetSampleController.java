@@ -35,7 +35,15 @@ class DatasetSampleController {
   @ApiResponse(responseCode = "409", description = "the dataset is not READY")
   DatasetSamples.Samples samples(
       @PathVariable String id,
-      @Parameter(description = "1..32", schema = @Schema(minimum = "1", maximum = "32"))
+      @Parameter(
+              description = "1..32",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "32",
+                      defaultValue = "8"))
           @RequestParam(defaultValue = "8")
           int count,
       @Parameter(

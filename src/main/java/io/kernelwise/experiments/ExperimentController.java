@@ -133,10 +133,26 @@ class ExperimentController {
               schema = @Schema(allowableValues = {"svg", "png", "SVG", "PNG"}))
           @RequestParam(required = false)
           String format,
-      @Parameter(description = "pixels", schema = @Schema(minimum = "200", maximum = "4000"))
+      @Parameter(
+              description = "pixels",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "200",
+                      maximum = "4000",
+                      defaultValue = "800"))
           @RequestParam(defaultValue = "800")
           int width,
-      @Parameter(description = "pixels", schema = @Schema(minimum = "200", maximum = "4000"))
+      @Parameter(
+              description = "pixels",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "200",
+                      maximum = "4000",
+                      defaultValue = "500"))
           @RequestParam(defaultValue = "500")
           int height,
       @Parameter(hidden = true) @RequestHeader(value = "Accept", required = false) String accept) {

@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -28,15 +29,6 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
 @RequestMapping("/api/v1/models/{id}/predict")
 @Tag(name = "Inference", description = "Classify images with a trained model")
 class PredictionController {
-  /** The multipart body, for the document: one or more parts named file. */
-  @Schema(name = "PredictForm")
-  record PredictForm(
-      @ArraySchema(
-              minItems = 1,
-              schema = @Schema(type = "string", format = "binary"),
-              arraySchema = @Schema(description = "one image per part, all named file"))
-          List<byte[]> file) {}
-
   private final InferenceService inference;
   private final ImageDecoder decoder;
 
@@ -68,7 +60,19 @@ class PredictionController {
             schema = @Schema(type = "string", format = "binary")),
         @Content(
             mediaType = MediaType.MULTIPART_FORM_DATA_VALUE,
-            schema = @Schema(implementation = PredictForm.class))
+            schema =
+                @Schema(
+                    type = "object",
+                    requiredProperties = {"file"}),
+            schemaProperties =
+                @SchemaProperty(
+                    name = "file",
+                    array =
+                        @ArraySchema(
+                            minItems = 1,
+                            schema = @Schema(type = "string", format = "binary"),
+                            arraySchema =
+                                @Schema(description = "one image per part, all named file"))))
       })
   @ApiResponse(responseCode = "200", description = "{modelId, predictions:[{label, probability}]}")
   @ApiResponse(responseCode = "409", description = "the model cannot be served")
@@ -82,7 +86,7 @@ class PredictionController {
       @PathVariable String id,
       @Parameter(
               description = "how many labels to return, 1..classes (default 5)",
-              schema = @Schema(minimum = "1"))
+              schema = @Schema(type = "integer", format = "int32", minimum = "1"))
           @RequestParam(required = false)
           Integer topK,
       @Parameter(hidden = true) HttpServletRequest request)
@@ -101,7 +105,7 @@ class PredictionController {
       @PathVariable String id,
       @Parameter(
               description = "how many labels to return, 1..classes (default 5)",
-              schema = @Schema(minimum = "1"))
+              schema = @Schema(type = "integer", format = "int32", minimum = "1"))
           @RequestParam(required = false)
           Integer topK,
       @Parameter(hidden = true) MultipartHttpServletRequest request)

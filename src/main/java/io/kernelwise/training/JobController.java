@@ -117,7 +117,10 @@ class JobController {
       summary = "Epoch and step metrics after sinceEpoch (poll with the last epoch seen)")
   JobMetricsView metrics(
       @PathVariable String id,
-      @Parameter(description = "only epochs after this one", schema = @Schema(minimum = "0"))
+      @Parameter(
+              description = "only epochs after this one",
+              schema =
+                  @Schema(type = "integer", format = "int32", minimum = "0", defaultValue = "0"))
           @RequestParam(defaultValue = "0")
           int sinceEpoch) {
     if (sinceEpoch < 0) {
