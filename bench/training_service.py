@@ -9,6 +9,14 @@ runs ../shared/bench/pytorch_peer.py with the same settings in the same run and 
 
     bench/training-service.sh [--epochs 1] [--augment] [--specs seed-3x3,...] [--no-peer]
     bench/training-service.sh --epochs 10 --augment --cosine --specs seed-3x3 --no-peer  # time to accuracy
+
+bf16 (issue 13): --precision bf16 trains through the service's scripted bf16 route (channels-last
+unless --no-channels-last) and, unless told otherwise, runs the PyTorch 2 peer of peer-env.sh with
+--channels-last --bf16 (its best), so the ratio is against PyTorch at its best:
+
+    bench/training-service.sh --precision bf16 --specs seed-3x3,seed-5x5,seed-separable,resnet-cifar
+
+Specs are read from ../shared/bench/specs, else from the service's presets (resnet-cifar, ...).
 """
 import argparse
 import json
@@ -72,6 +80,21 @@ class RssSampler(threading.Thread):
             time.sleep(0.2)
 
 
+def spec_path(name):
+    """The shared bench spec, else the service's preset of that name."""
+    shared = os.path.join(SHARED, "bench", "specs", name + ".json")
+    if os.path.exists(shared):
+        return shared
+    return os.path.join(ROOT, "src", "main", "resources", "architecture", "presets", name + ".json")
+
+
+def peer_env():
+    """The PyTorch 2 peer's python (built by ../shared/bench/peer-env.sh, no network)."""
+    out = subprocess.run(["bash", os.path.join(SHARED, "bench", "peer-env.sh")], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default=os.path.join(SHARED, "datasets", "cifar10.zip"))
@@ -83,6 +106,15 @@ def main():
     p.add_argument("--cosine", action="store_true", help="cosine schedule with 1 warm-up epoch")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--no-peer", action="store_true")
+    p.add_argument("--precision", choices=("fp32", "bf16", "auto"), default=None,
+                   help="hyperparameters.precision (default: the service's, fp32)")
+    p.add_argument("--no-channels-last", action="store_true",
+                   help="scripted route in NCHW (-Dkernelwise.training.channels-last=false)")
+    p.add_argument("--peer-python", default=None,
+                   help="python for the peer (default: peer-env.sh's PyTorch 2 with --precision bf16,"
+                        " else /usr/bin/python3)")
+    p.add_argument("--peer-args", default=None,
+                   help="extra peer flags (default: '--channels-last --bf16' with --precision bf16)")
     p.add_argument("--xmx", default="3g")
     a = p.parse_args()
 
@@ -93,8 +125,9 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(data_dir, "service.log"), "w")
+    jvm = ["-Dkernelwise.training.channels-last=false"] if a.no_channels_last else []
     service = subprocess.Popen(
-        ["java", f"-Xmx{a.xmx}", "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
+        ["java", f"-Xmx{a.xmx}", *jvm, "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
          f"--kernelwise.training.threads={a.threads}", f"--kernelwise.security.admin-key={KEY}"], stdout=log, stderr=subprocess.STDOUT)
     results = []
     try:
@@ -116,7 +149,7 @@ def main():
         sampler = RssSampler(service.pid)
         sampler.start()
         for name in a.specs.split(","):
-            spec = json.load(open(os.path.join(SHARED, "bench", "specs", name + ".json")))
+            spec = json.load(open(spec_path(name)))
             arch = call(base, "POST", "/api/v1/architectures", spec)
             hp = {"epochs": a.epochs, "batchSize": a.batch_size, "seed": 0,
                   "optimizer": {"type": "adam", "learningRate": a.lr}}
@@ -124,6 +157,8 @@ def main():
                 hp["augmentation"] = {"flip": True, "crop": True, "cropPadding": 4}
             if a.cosine:
                 hp["schedule"] = {"type": "cosine", "warmupEpochs": 1}
+            if a.precision:
+                hp["precision"] = a.precision
             t0 = time.perf_counter()
             job = call(base, "POST", "/api/v1/jobs",
                        {"architectureId": arch["id"], "datasetId": ds["id"], "device": "cpu", "hyperparameters": hp})
@@ -137,6 +172,7 @@ def main():
             rate = sum(e["imagesPerSecond"] for e in epochs) / max(1, len(epochs))
             results.append({"spec": name, "state": job["state"], "imagesPerSecond": round(rate, 1),
                             "testAccuracy": job.get("testAccuracy"), "jobWallSeconds": round(wall, 1),
+                            "precision": job.get("precision"),
                             "peakRssBytes": sampler.peak})
             print(json.dumps({"service": name, "summary": results[-1]}), flush=True)
         sampler.running = False
@@ -149,11 +185,16 @@ def main():
         print(json.dumps({"results": results}))
         return
     print(f"load before peer: {open('/proc/loadavg').read().strip()}", flush=True)
+    bf16 = a.precision == "bf16"
+    peer_python = a.peer_python or (peer_env() if bf16 else "/usr/bin/python3")
+    peer_args = (a.peer_args if a.peer_args is not None else ("--channels-last --bf16" if bf16 else "")).split()
+    print(json.dumps({"peer": peer_python, "peerArgs": peer_args}), flush=True)
     for r in results:
         out = subprocess.run(
-            ["/usr/bin/python3", "pytorch_peer.py", "--spec", f"specs/{r['spec']}.json", "--data", a.data,
+            [peer_python, "pytorch_peer.py", "--spec", spec_path(r["spec"]), "--data", a.data,
              "--epochs", str(a.epochs), "--batch-size", str(a.batch_size), "--threads", str(a.threads),
-             "--lr", str(a.lr)], cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True)
+             "--lr", str(a.lr), *peer_args], cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True,
+            check=True)
         lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
         for l in lines:
             print(json.dumps({"peer": r["spec"], **l}), flush=True)
@@ -161,9 +202,9 @@ def main():
         r["peerTestAccuracy"] = lines[-2]["testAccuracy"]
         r["ratio"] = round(r["imagesPerSecond"] / r["peerImagesPerSecond"], 2)
     print()
-    print(f"{'spec':16} {'service img/s':>14} {'peer img/s':>11} {'ratio':>6} {'service acc':>12} {'peer acc':>9} {'peak RSS':>9}")
+    print(f"{'spec':16} {'precision':>9} {'service img/s':>14} {'peer img/s':>11} {'ratio':>6} {'service acc':>12} {'peer acc':>9} {'peak RSS':>9}")
     for r in results:
-        print(f"{r['spec']:16} {r['imagesPerSecond']:>14} {r['peerImagesPerSecond']:>11} {r['ratio']:>6} "
+        print(f"{r['spec']:16} {str(r['precision']):>9} {r['imagesPerSecond']:>14} {r['peerImagesPerSecond']:>11} {r['ratio']:>6} "
               f"{r['testAccuracy']:>12.4f} {r['peerTestAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
 
 

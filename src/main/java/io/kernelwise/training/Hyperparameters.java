@@ -2,7 +2,9 @@ package io.kernelwise.training;
 
 /**
  * Training settings of a job (SPEC "Hyperparameters"); nulls in the request take the defaults of
- * {@link #withDefaults()}.
+ * {@link #withDefaults()}. {@code precision}: fp32 | bf16 | auto (bf16 where this machine computes
+ * it natively: a GPU, or a CPU with AVX512_BF16 or AMX; else fp32); bf16 trains fp32 master
+ * weights with bf16 arithmetic.
  */
 public record Hyperparameters(
     Integer epochs,
@@ -12,7 +14,30 @@ public record Hyperparameters(
     Augmentation augmentation,
     Double validationSplit,
     Long seed,
-    EarlyStopping earlyStopping) {
+    EarlyStopping earlyStopping,
+    String precision) {
+
+  /** Without a precision: fp32, as before the option existed. */
+  public Hyperparameters(
+      Integer epochs,
+      Integer batchSize,
+      Optimizer optimizer,
+      Schedule schedule,
+      Augmentation augmentation,
+      Double validationSplit,
+      Long seed,
+      EarlyStopping earlyStopping) {
+    this(
+        epochs,
+        batchSize,
+        optimizer,
+        schedule,
+        augmentation,
+        validationSplit,
+        seed,
+        earlyStopping,
+        null);
+  }
 
   /** {@code type}: adam | sgd. */
   public record Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {}
@@ -33,7 +58,7 @@ public record Hyperparameters(
 
   /** Every field unset: all defaults. */
   public static Hyperparameters unset() {
-    return new Hyperparameters(null, null, null, null, null, null, null, null);
+    return new Hyperparameters(null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy with every default filled in. */
@@ -64,6 +89,7 @@ public record Hyperparameters(
             ? null
             : new EarlyStopping(
                 earlyStopping.patience() == null ? 3 : earlyStopping.patience(),
-                earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()));
+                earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()),
+        precision == null ? "fp32" : precision);
   }
 }

@@ -35,4 +35,10 @@ public record JobView(
             description =
                 "the instance (kernelwise.training.instance-name) running or that last ran it",
             example = "kernelwise-worker-0")
-        String worker) {}
+        String worker,
+    @Schema(
+            description =
+                "what the latest attempt computes in (fp32 or bf16; hyperparameters.precision"
+                    + " auto resolved on the worker); null before it starts",
+            example = "bf16")
+        String precision) {}
