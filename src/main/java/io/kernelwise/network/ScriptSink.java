@@ -169,7 +169,7 @@ final class ScriptSink implements LayerSink {
 
   /** A float literal TorchScript's lexer reads (never an exponent with a capital E). */
   static String number(double v) {
-    String s = BigDecimal.valueOf(v).toPlainString();
-    return s.contains(".") ? s : s + ".";
+    String s = BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return s.contains(".") ? s : s + ".0";
   }
 }
