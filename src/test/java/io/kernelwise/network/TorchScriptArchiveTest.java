@@ -59,7 +59,7 @@ class TorchScriptArchiveTest {
     assertThat(source)
         .startsWith("class Net(Module):\n")
         .contains("__parameters__ = [\"p0_weight\", ", "  p0_weight : Tensor\n")
-        .contains("torch.contiguous(x0, memory_format=2)", "torch.to(x16, 6)");
+        .contains("torch.contiguous(x0, memory_format=2)", "x16 = torch.to(x15, 6)");
     assertThat(module.parameters()).hasSize(12);
     float first =
         ByteBuffer.wrap(entries.get("net/data/11")).order(ByteOrder.LITTLE_ENDIAN).getFloat(0);
