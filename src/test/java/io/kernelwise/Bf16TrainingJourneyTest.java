@@ -78,8 +78,7 @@ class Bf16TrainingJourneyTest {
           api.postJson("/api/v1/jobs", body.formatted(NET, datasetId, 1, "bf16")).json(400);
       assertThat(problem.at("/errors/0/field").asString()).isEqualTo("hyperparameters.precision");
       JsonNode auto = api.postJson("/api/v1/jobs", body.formatted(NET, datasetId, 1, "auto"), 202);
-      assertThat(finished(auto.get("id").asString()).get("precision").asString())
-          .isEqualTo("fp32");
+      assertThat(finished(auto.get("id").asString()).get("precision").asString()).isEqualTo("fp32");
       return;
     }
     JsonNode submitted =

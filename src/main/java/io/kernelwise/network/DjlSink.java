@@ -117,8 +117,7 @@ final class DjlSink implements LayerSink {
     net.add(
         new ParallelBlock(
             outputs -> {
-              NDArray y =
-                  outputs.get(0).singletonOrThrow().add(outputs.get(1).singletonOrThrow());
+              NDArray y = outputs.get(0).singletonOrThrow().add(outputs.get(1).singletonOrThrow());
               return new NDList(y);
             },
             List.of(

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The few pickle protocol 2 opcodes a TorchScript archive's {@code data.pkl} needs, written the
- * way {@code torch.jit.save} writes them (no memo: libtorch's unpickler does not need one).
+ * The few pickle protocol 2 opcodes a TorchScript archive's {@code data.pkl} needs, written the way
+ * {@code torch.jit.save} writes them (no memo: libtorch's unpickler does not need one).
  */
 final class Pickler {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -47,7 +47,8 @@ public enum Precision {
   }
 
   static boolean hasBf16Flag(String cpuinfo) {
-    return cpuinfo.lines()
+    return cpuinfo
+        .lines()
         .filter(l -> l.startsWith("flags"))
         .anyMatch(l -> BF16_FLAGS.matcher(l).find());
   }

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A spec as the source of a TorchScript class {@code __torch__.Net} as {@code torch.jit.save}
- * lays it out in {@code code/__torch__.py}: parameters declared by {@code __parameters__} and
- * typed attributes, and a {@code forward} of functional ops. With bf16 the activations and weights
- * are cast to bfloat16 inside {@code forward} and the logits back to float32, so the caller never
- * holds a bf16 tensor and the parameters stay fp32 master weights.
+ * A spec as the source of a TorchScript class {@code __torch__.Net} as {@code torch.jit.save} lays
+ * it out in {@code code/__torch__.py}: parameters declared by {@code __parameters__} and typed
+ * attributes, and a {@code forward} of functional ops. With bf16 the activations and weights are
+ * cast to bfloat16 inside {@code forward} and the logits back to float32, so the caller never holds
+ * a bf16 tensor and the parameters stay fp32 master weights.
  */
 final class ScriptModule {
   static final String CLASS = "Net";
@@ -71,7 +71,9 @@ final class ScriptModule {
 
   /** A weight as forward uses it: cast to bf16 on the bf16 route. */
   String cast(String parameter) {
-    return bf16 ? "torch.to(self." + parameter + ", " + ScriptSink.BFLOAT16 + ")" : "self." + parameter;
+    return bf16
+        ? "torch.to(self." + parameter + ", " + ScriptSink.BFLOAT16 + ")"
+        : "self." + parameter;
   }
 
   String freshName() {
@@ -82,7 +84,8 @@ final class ScriptModule {
     StringBuilder s = new StringBuilder();
     s.append("class ").append(CLASS).append("(Module):\n");
     s.append("  __parameters__ = [")
-        .append(parameters.stream().map(p -> "\"" + p.name() + "\", ").collect(Collectors.joining()))
+        .append(
+            parameters.stream().map(p -> "\"" + p.name() + "\", ").collect(Collectors.joining()))
         .append("]\n");
     s.append("  __buffers__ = []\n");
     for (Param p : parameters) {

@@ -129,8 +129,13 @@ final class ScriptSink implements LayerSink {
     String w = module.parameter("weight", true, units, in);
     String b = bias ? module.parameter("bias", true, units) : null;
     assign(
-        "torch.linear(" + value + ", " + module.cast(w) + ", "
-            + (b == null ? "None" : module.cast(b)) + ")");
+        "torch.linear("
+            + value
+            + ", "
+            + module.cast(w)
+            + ", "
+            + (b == null ? "None" : module.cast(b))
+            + ")");
   }
 
   @Override

@@ -27,7 +27,8 @@ public final class ScriptedNetwork implements AutoCloseable {
   private final NDManager manager;
   private final List<Parameter> parameters;
 
-  private ScriptedNetwork(PtSymbolBlock block, NDManager manager, List<ScriptModule.Param> declared) {
+  private ScriptedNetwork(
+      PtSymbolBlock block, NDManager manager, List<ScriptModule.Param> declared) {
     this.block = block;
     this.manager = manager;
     this.parameters = List.copyOf(block.getParameters().values());
@@ -51,9 +52,9 @@ public final class ScriptedNetwork implements AutoCloseable {
   }
 
   /**
-   * The scripted network of {@code spec} with the current values of {@code initialized} (the
-   * spec's DJL-block network, initialized or loaded), on {@code parent}'s device; closed with
-   * {@link #close()} or with {@code parent}.
+   * The scripted network of {@code spec} with the current values of {@code initialized} (the spec's
+   * DJL-block network, initialized or loaded), on {@code parent}'s device; closed with {@link
+   * #close()} or with {@code parent}.
    */
   public static ScriptedNetwork of(
       ArchitectureSpec spec,

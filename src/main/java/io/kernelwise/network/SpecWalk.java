@@ -75,13 +75,21 @@ final class SpecWalk {
     if (layer instanceof LayerSpec.SpatialSeparableConv s) {
       Conv rows =
           new Conv(
-              s.filters(), new Size2(s.kernel(), 1), new Size2(s.stride().h(), 1), Padding.SAME,
-              one, 1);
+              s.filters(),
+              new Size2(s.kernel(), 1),
+              new Size2(s.stride().h(), 1),
+              Padding.SAME,
+              one,
+              1);
       int[] mid = conv(net, shape, rows, false, false, Activation.NONE, path);
       Conv cols =
           new Conv(
-              s.filters(), new Size2(1, s.kernel()), new Size2(1, s.stride().w()), Padding.SAME,
-              one, 1);
+              s.filters(),
+              new Size2(1, s.kernel()),
+              new Size2(1, s.stride().w()),
+              Padding.SAME,
+              one,
+              1);
       return conv(net, mid, cols, s.bias(), s.batchNorm(), s.activation(), path);
     }
     if (layer instanceof LayerSpec.Bottleneck b) {

@@ -37,7 +37,11 @@ final class TorchScriptArchive {
       float[] v = values.get(i);
       if (v.length != params.get(i).elements()) {
         throw new IllegalArgumentException(
-            params.get(i).name() + " needs " + params.get(i).elements() + " values, not " + v.length);
+            params.get(i).name()
+                + " needs "
+                + params.get(i).elements()
+                + " values, not "
+                + v.length);
       }
       ByteBuffer storage = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
       storage.asFloatBuffer().put(v);
@@ -48,8 +52,8 @@ final class TorchScriptArchive {
 
   /**
    * {@code __torch__.Net} with its state {name: tensor, ..., training: True}; each tensor is {@code
-   * torch._utils._rebuild_tensor_v2(storage, 0, size, stride, requires_grad, OrderedDict())} of
-   * the persistent storage {@code ('storage', torch.FloatStorage, key, 'cpu', numel)}.
+   * torch._utils._rebuild_tensor_v2(storage, 0, size, stride, requires_grad, OrderedDict())} of the
+   * persistent storage {@code ('storage', torch.FloatStorage, key, 'cpu', numel)}.
    */
   private static byte[] moduleState(List<ScriptModule.Param> params) {
     Pickler p = new Pickler();

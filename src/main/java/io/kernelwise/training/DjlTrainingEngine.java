@@ -136,9 +136,7 @@ public class DjlTrainingEngine implements TrainingEngine {
       Block net = scripted == null ? block : scripted.block();
       List<Parameter> trainable =
           scripted == null
-              ? block.getParameters().values().stream()
-                  .filter(Parameter::requiresGradient)
-                  .toList()
+              ? block.getParameters().values().stream().filter(Parameter::requiresGradient).toList()
               : scripted.trainable();
       ParameterUpdater updater = new ParameterUpdater(hp.optimizer(), trainable);
 

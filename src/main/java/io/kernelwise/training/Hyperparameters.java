@@ -3,8 +3,8 @@ package io.kernelwise.training;
 /**
  * Training settings of a job (SPEC "Hyperparameters"); nulls in the request take the defaults of
  * {@link #withDefaults()}. {@code precision}: fp32 | bf16 | auto (bf16 where this machine computes
- * it natively: a GPU, or a CPU with AVX512_BF16 or AMX; else fp32); bf16 trains fp32 master
- * weights with bf16 arithmetic.
+ * it natively: a GPU, or a CPU with AVX512_BF16 or AMX; else fp32); bf16 trains fp32 master weights
+ * with bf16 arithmetic.
  */
 public record Hyperparameters(
     Integer epochs,

@@ -24,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The generated TorchScript archive loads through DJL and computes, in fp32, what the DJL-block
- * network of the same spec computes with the same parameters: for every preset and for random
- * specs over every layer type, in inference mode and (without dropout) in training mode, where
- * the BN statistics must also move alike.
+ * network of the same spec computes with the same parameters: for every preset and for random specs
+ * over every layer type, in inference mode and (without dropout) in training mode, where the BN
+ * statistics must also move alike.
  */
 class ScriptedNetworkTest {
   static final List<String> PRESETS =
@@ -64,8 +64,7 @@ class ScriptedNetworkTest {
       Block block = initialized(spec, manager, 4);
       NDArray x = manager.randomNormal(new Shape(4, 3, 32, 32));
       NDArray expected = forward(block, x, false, manager);
-      try (ScriptedNetwork bf16 =
-          ScriptedNetwork.of(spec, block, Precision.BF16, true, manager)) {
+      try (ScriptedNetwork bf16 = ScriptedNetwork.of(spec, block, Precision.BF16, true, manager)) {
         NDArray got = forward(bf16.block(), x, false, manager);
         assertThat(got.getDataType()).isEqualTo(DataType.FLOAT32);
         // bf16 keeps 8 bits of mantissa: a few percent of the logits' spread
@@ -89,7 +88,8 @@ class ScriptedNetworkTest {
           assertThat(DjlNetworkFactory.trainableParameters(scripted.block()))
               .as(why)
               .isEqualTo(DjlNetworkFactory.trainableParameters(block));
-          assertClose(why, forward(scripted.block(), x, false, manager), forward(block, x, false, manager));
+          assertClose(
+              why, forward(scripted.block(), x, false, manager), forward(block, x, false, manager));
           if (!RandomSpecs.json(spec).contains("dropout")) {
             Block twin = initialized(spec, manager, batch);
             copy(block, twin);
@@ -98,7 +98,10 @@ class ScriptedNetworkTest {
             // the statistics moved the same way: both now infer alike
             Block back = initialized(spec, manager, batch);
             scripted.copyTo(back);
-            assertClose(why + " (copied back)", forward(back, x, false, manager), forward(twin, x, false, manager));
+            assertClose(
+                why + " (copied back)",
+                forward(back, x, false, manager),
+                forward(twin, x, false, manager));
           }
         }
       }
@@ -115,8 +118,10 @@ class ScriptedNetworkTest {
     for (Parameter p : block.getParameters().values()) {
       NDArray a = p.getArray();
       switch (p.getType()) {
-        case RUNNING_MEAN, BETA, BIAS -> a.set(manager.randomNormal(a.getShape()).mul(0.1f).toFloatArray());
-        case RUNNING_VAR, GAMMA -> a.set(manager.randomUniform(0.5f, 1.5f, a.getShape()).toFloatArray());
+        case RUNNING_MEAN, BETA, BIAS ->
+            a.set(manager.randomNormal(a.getShape()).mul(0.1f).toFloatArray());
+        case RUNNING_VAR, GAMMA ->
+            a.set(manager.randomUniform(0.5f, 1.5f, a.getShape()).toFloatArray());
         default -> {}
       }
     }
@@ -132,7 +137,9 @@ class ScriptedNetworkTest {
   }
 
   private static NDArray forward(Block block, NDArray x, boolean training, NDManager manager) {
-    return block.forward(new ParameterStore(manager, false), new NDList(x), training).singletonOrThrow();
+    return block
+        .forward(new ParameterStore(manager, false), new NDList(x), training)
+        .singletonOrThrow();
   }
 
   /** A training-mode forward and backward; returns the logits. */

@@ -14,8 +14,8 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The archive's layout, without an engine: what {@code torch.jit.save} writes (stored entries
- * under one folder, data 64-byte aligned, the version, pickles framed as protocol 2, one raw
+ * The archive's layout, without an engine: what {@code torch.jit.save} writes (stored entries under
+ * one folder, data 64-byte aligned, the version, pickles framed as protocol 2, one raw
  * little-endian storage per parameter in declaration order).
  */
 class TorchScriptArchiveTest {
@@ -70,7 +70,8 @@ class TorchScriptArchiveTest {
     int offset = 0;
     for (byte[] data : entries.values()) {
       assertThat(b.getInt(offset)).isEqualTo(0x04034b50);
-      int start = offset + 30 + (b.getShort(offset + 26) & 0xffff) + (b.getShort(offset + 28) & 0xffff);
+      int start =
+          offset + 30 + (b.getShort(offset + 26) & 0xffff) + (b.getShort(offset + 28) & 0xffff);
       assertThat(start % 64).isZero();
       offset = start + data.length;
     }
