@@ -9,14 +9,11 @@ runs ../shared/bench/pytorch_peer.py with the same settings in the same run and 
 
     bench/training-service.sh [--epochs 1] [--augment] [--specs seed-3x3,...] [--no-peer]
     bench/training-service.sh --epochs 10 --augment --cosine --specs seed-3x3 --no-peer  # time to accuracy
-
-bf16 (issue 13): --precision bf16 trains through the service's scripted bf16 route (channels-last
-unless --no-channels-last) and, unless told otherwise, runs the PyTorch 2 peer of peer-env.sh with
---channels-last --bf16 (its best), so the ratio is against PyTorch at its best:
-
-    bench/training-service.sh --precision bf16 --specs seed-3x3,seed-5x5,seed-separable,resnet-cifar
-
-Specs are read from ../shared/bench/specs, else from the service's presets (resnet-cifar, ...).
+    bench/training-service.sh --no-peer --specs fast-cifar --spec-dir src/main/resources/architecture/presets \
+        --recipe src/main/resources/architecture/presets/fast-cifar.recipe.json --epochs 12
+    # against PyTorch 1.13 and 2.13, eager and at its best (channels-last + bf16 autocast):
+    bench/training-service.sh --specs seed-3x3 --peer-python 1.13=/usr/bin/python3@eager \
+        --peer-python 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1) --peer-variants eager,cl,bf16,cl-bf16
 """
 import argparse
 import json
@@ -80,21 +77,6 @@ class RssSampler(threading.Thread):
             time.sleep(0.2)
 
 
-def spec_path(name):
-    """The shared bench spec, else the service's preset of that name."""
-    shared = os.path.join(SHARED, "bench", "specs", name + ".json")
-    if os.path.exists(shared):
-        return shared
-    return os.path.join(ROOT, "src", "main", "resources", "architecture", "presets", name + ".json")
-
-
-def peer_env():
-    """The PyTorch 2 peer's python (built by ../shared/bench/peer-env.sh, no network)."""
-    out = subprocess.run(["bash", os.path.join(SHARED, "bench", "peer-env.sh")], capture_output=True, text=True,
-                         check=True)
-    return out.stdout.strip().splitlines()[-1]
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default=os.path.join(SHARED, "datasets", "cifar10.zip"))
@@ -106,15 +88,20 @@ def main():
     p.add_argument("--cosine", action="store_true", help="cosine schedule with 1 warm-up epoch")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--no-peer", action="store_true")
-    p.add_argument("--precision", choices=("fp32", "bf16", "auto"), default=None,
-                   help="hyperparameters.precision (default: the service's, fp32)")
+    p.add_argument("--recipe", help="a JSON file of hyperparameters used as they are (--epochs still applies), "
+                   "e.g. src/main/resources/architecture/presets/fast-cifar.recipe.json")
+    p.add_argument("--precision", help="the job's precision hyperparameter (fp32, bf16, auto); omitted: the default"
+                   " (fp32). bf16 trains through the scripted TorchScript route, channels-last")
     p.add_argument("--no-channels-last", action="store_true",
-                   help="scripted route in NCHW (-Dkernelwise.training.channels-last=false)")
-    p.add_argument("--peer-python", default=None,
-                   help="python for the peer (default: peer-env.sh's PyTorch 2 with --precision bf16,"
-                        " else /usr/bin/python3)")
-    p.add_argument("--peer-args", default=None,
-                   help="extra peer flags (default: '--channels-last --bf16' with --precision bf16)")
+                   help="the scripted route in NCHW (-Dkernelwise.training.channels-last=false)")
+    p.add_argument("--spec-dir", default=os.path.join(SHARED, "bench", "specs"),
+                   help="where SPEC.json files are read (the project's presets: src/main/resources/architecture/presets)")
+    p.add_argument("--peer-python", action="append",
+                   help="python(s) running the peer, each as LABEL=PATH or LABEL=PATH@VARIANTS to override "
+                        "--peer-variants for it (default: 1.13=/usr/bin/python3; "
+                        "PyTorch 2: 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1))")
+    p.add_argument("--peer-variants", default="eager",
+                   help="comma list of eager, cl (--channels-last), bf16 (--bf16), cl-bf16 (both)")
     p.add_argument("--xmx", default="3g")
     a = p.parse_args()
 
@@ -149,7 +136,7 @@ def main():
         sampler = RssSampler(service.pid)
         sampler.start()
         for name in a.specs.split(","):
-            spec = json.load(open(spec_path(name)))
+            spec = json.load(open(os.path.join(a.spec_dir, name + ".json")))
             arch = call(base, "POST", "/api/v1/architectures", spec)
             hp = {"epochs": a.epochs, "batchSize": a.batch_size, "seed": 0,
                   "optimizer": {"type": "adam", "learningRate": a.lr}}
@@ -157,6 +144,8 @@ def main():
                 hp["augmentation"] = {"flip": True, "crop": True, "cropPadding": 4}
             if a.cosine:
                 hp["schedule"] = {"type": "cosine", "warmupEpochs": 1}
+            if a.recipe:
+                hp = {**json.load(open(a.recipe)), "epochs": a.epochs}
             if a.precision:
                 hp["precision"] = a.precision
             t0 = time.perf_counter()
@@ -185,28 +174,32 @@ def main():
         print(json.dumps({"results": results}))
         return
     print(f"load before peer: {open('/proc/loadavg').read().strip()}", flush=True)
-    bf16 = a.precision == "bf16"
-    peer_python = a.peer_python or (peer_env() if bf16 else "/usr/bin/python3")
-    peer_args = (a.peer_args if a.peer_args is not None else ("--channels-last --bf16" if bf16 else "")).split()
-    print(json.dumps({"peer": peer_python, "peerArgs": peer_args}), flush=True)
+    pythons = [p.split("=", 1) for p in (a.peer_python or ["1.13=/usr/bin/python3"])]
+    flags = {"eager": [], "cl": ["--channels-last"], "bf16": ["--bf16"], "cl-bf16": ["--channels-last", "--bf16"]}
+    peers = []
     for r in results:
-        out = subprocess.run(
-            [peer_python, "pytorch_peer.py", "--spec", spec_path(r["spec"]), "--data", a.data,
-             "--epochs", str(a.epochs), "--batch-size", str(a.batch_size), "--threads", str(a.threads),
-             "--lr", str(a.lr), *peer_args], cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True,
-            check=True)
-        lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
-        for l in lines:
-            print(json.dumps({"peer": r["spec"], **l}), flush=True)
-        r["peerImagesPerSecond"] = lines[-1]["meanImagesPerSecond"]
-        r["peerTestAccuracy"] = lines[-2]["testAccuracy"]
-        r["ratio"] = round(r["imagesPerSecond"] / r["peerImagesPerSecond"], 2)
+        for label, python in pythons:
+            python, _, own = python.partition("@")
+            for variant in (own or a.peer_variants).split(","):
+                out = subprocess.run(
+                    [python, "pytorch_peer.py", "--spec", os.path.join(a.spec_dir, r["spec"] + ".json"),
+                     "--data", a.data, "--epochs", str(a.epochs), "--batch-size", str(a.batch_size),
+                     "--threads", str(a.threads), "--lr", str(a.lr), *flags[variant]],
+                    cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True)
+                lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
+                for l in lines:
+                    print(json.dumps({"peer": r["spec"], "torch": label, "variant": variant, **l}), flush=True)
+                peers.append({"spec": r["spec"], "peer": f"PyTorch {label} {variant}",
+                              "imagesPerSecond": lines[-1]["meanImagesPerSecond"],
+                              "testAccuracy": lines[-2]["testAccuracy"]})
     print()
-    print(f"{'spec':16} {'precision':>9} {'service img/s':>14} {'peer img/s':>11} {'ratio':>6} {'service acc':>12} {'peer acc':>9} {'peak RSS':>9}")
+    print(f"{'spec':16} {'who':28} {'img/s':>8} {'service/who':>11} {'test acc':>9} {'peak RSS':>9}")
     for r in results:
-        print(f"{r['spec']:16} {str(r['precision']):>9} {r['imagesPerSecond']:>14} {r['peerImagesPerSecond']:>11} {r['ratio']:>6} "
-              f"{r['testAccuracy']:>12.4f} {r['peerTestAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
-
+        print(f"{r['spec']:16} {'Kernelwise ' + str(r['precision']):28} {r['imagesPerSecond']:>8} {'':>11} "
+              f"{r['testAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
+        for q in (q for q in peers if q["spec"] == r["spec"]):
+            print(f"{'':16} {q['peer']:28} {q['imagesPerSecond']:>8} "
+                  f"{r['imagesPerSecond'] / q['imagesPerSecond']:>11.2f} {q['testAccuracy']:>9.4f}")
 
 if __name__ == "__main__":
     main()

@@ -2,6 +2,7 @@ package io.kernelwise.architecture;
 
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
+import io.kernelwise.system.JsonProblems;
 import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.Page;
 import java.io.IOException;
@@ -36,6 +37,11 @@ public class ArchitectureService implements ArchitectureCatalog {
           new String[] {
             "mobilenet-cifar",
             "MobileNet-style net: depthwise-separable convs, relu6, batch norm, globalAvgPool"
+          },
+          new String[] {
+            "fast-cifar",
+            "time to accuracy: a small ResNet (two residual blocks, max pooling) with its training"
+                + " recipe (one-cycle Nesterov SGD, label smoothing, flip test-time augmentation)"
           });
 
   private final ArchitectureRepository repository;
@@ -60,7 +66,7 @@ public class ArchitectureService implements ArchitectureCatalog {
     // Stored specs passed the limits when stored; reading them back must not fail when an
     // operator tightens a limit later, so reads use the looser of configured and default limits.
     KernelwiseProperties.Limits loose = looser(limits, ArchitectureAnalyzer.defaultLimits());
-    this.storedParser = new SpecParser(loose.maxDepth());
+    this.storedParser = new SpecParser(loose.maxDepth(), false);
     this.storedAnalyzer = new ArchitectureAnalyzer(loose);
     this.presets = loadPresets();
   }
@@ -111,15 +117,7 @@ public class ArchitectureService implements ArchitectureCatalog {
     try {
       return json.readTree(bytes);
     } catch (JacksonException e) {
-      String msg = e.getOriginalMessage();
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr();
-      throw ApiException.invalid("body", "is not valid JSON" + where + ": " + msg);
+      throw ApiException.invalid("body", JsonProblems.syntax(e));
     }
   }
 
@@ -317,7 +315,17 @@ public class ArchitectureService implements ArchitectureCatalog {
           throw new IllegalStateException("missing preset " + path);
         }
         JsonNode node = json.readTree(in);
-        out.add(new Preset(p[0], p[1], node, storedAnalyzer.analyze(storedParser.parse(node, ""))));
+        JsonNode recipe = null;
+        try (InputStream r =
+            ArchitectureService.class.getResourceAsStream(
+                "/architecture/presets/" + p[0] + ".recipe.json")) {
+          if (r != null) {
+            recipe = json.readTree(r);
+          }
+        }
+        out.add(
+            new Preset(
+                p[0], p[1], node, storedAnalyzer.analyze(storedParser.parse(node, "")), recipe));
       } catch (IOException | JacksonException e) {
         throw new UncheckedIOException(new IOException("cannot read preset " + path, e));
       }

@@ -2,6 +2,7 @@ package io.kernelwise.architecture;
 
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
+import io.kernelwise.system.Names;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,19 @@ public final class SpecParser {
   static final int MAX_NAME_LENGTH = 200;
 
   private final int maxDepth;
+  private final boolean checkNames;
 
   public SpecParser(int maxDepth) {
+    this(maxDepth, true);
+  }
+
+  /**
+   * @param checkNames whether the name must pass {@link Names} (and is NFC-normalised): off for
+   *     specs read back from the store, which were accepted under the rules of their day
+   */
+  public SpecParser(int maxDepth, boolean checkNames) {
     this.maxDepth = maxDepth;
+    this.checkNames = checkNames;
   }
 
   private static Set<String> fields(String... names) {
@@ -136,8 +147,10 @@ public final class SpecParser {
           problem("name", "must be a non-empty string");
         } else if (n.stringValue().length() > MAX_NAME_LENGTH) {
           problem("name", "must be at most " + MAX_NAME_LENGTH + " characters");
+        } else if (checkNames && Names.problem(n.stringValue()) != null) {
+          problem("name", Names.problem(n.stringValue()));
         } else {
-          name = n.stringValue();
+          name = checkNames ? Names.check("name", n.stringValue()) : n.stringValue();
         }
       }
       InputShape input = null;

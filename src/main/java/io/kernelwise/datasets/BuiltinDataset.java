@@ -100,7 +100,8 @@ enum BuiltinDataset {
 
   /** What a person has to do to make this built-in available, naming every file and folder. */
   String missingFilesMessage(Path dataDir, boolean offline) {
-    Path dir = sourceDir(dataDir).toAbsolutePath().normalize();
+    // shown relative to the data directory: a client has no business with this machine's paths
+    String dir = "<data-dir>/builtin/" + id;
     String why =
         offline
             ? " and this service is offline (kernelwise.djl.offline=true)"
@@ -111,9 +112,11 @@ enum BuiltinDataset {
           + ": put "
           + String.join(", ", CIFAR_BATCHES)
           + " (the cifar-10-batches-bin folder of cifar-10-binary.tar.gz) into "
-          + dir.resolve("cifar-10-batches-bin")
-          + "/, or an image-folder zip (train/<class>/*.jpg, test/<class>/*.jpg) at "
-          + dir.resolve("cifar10.zip");
+          + dir
+          + "/cifar-10-batches-bin/, or an image-folder zip (train/<class>/*.jpg,"
+          + " test/<class>/*.jpg) at "
+          + dir
+          + "/cifar10.zip";
     }
     List<String> missing = new ArrayList<>();
     for (String f : IDX_FILES) {

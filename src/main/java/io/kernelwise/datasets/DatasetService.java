@@ -4,7 +4,9 @@ import io.kernelwise.system.ApiException;
 import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.InstanceName;
 import io.kernelwise.system.KernelwiseProperties;
+import io.kernelwise.system.Names;
 import io.kernelwise.system.Page;
+import io.kernelwise.system.SafeText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -266,11 +268,20 @@ class DatasetService implements DatasetTensors, DisposableBean {
       log.error("ingest of dataset {} failed", id, e);
       TensorCache.deleteQuietly(target);
       cleanUp(plan, tmp, zip);
-      repository.markFailed(id, "ingest failed: " + e, clock.instant());
+      // the reason is shown to clients: no exception class, no path of this machine
+      repository.markFailed(
+          id,
+          "ingest failed: "
+              + SafeText.scrub(String.valueOf(e.getMessage()), SafeText.machinePaths(dataDir)),
+          clock.instant());
     } catch (Error e) {
       // record it, then let it go (an OutOfMemoryError must reach ExitOnOutOfMemoryError)
       try {
-        repository.markFailed(id, "ingest failed: " + e, clock.instant());
+        repository.markFailed(
+            id,
+            "ingest failed: "
+                + (e instanceof OutOfMemoryError ? "out of memory" : "an internal error"),
+            clock.instant());
       } catch (RuntimeException | Error recording) {
         e.addSuppressed(recording);
       }
@@ -439,10 +450,10 @@ class DatasetService implements DatasetTensors, DisposableBean {
           "Conflict",
           "the files of built-in dataset '"
               + b.id
-              + "' in "
-              + b.sourceDir(dataDir)
+              + "' in <data-dir>/builtin/"
+              + b.id
               + " cannot be read: "
-              + e.getMessage());
+              + SafeText.scrub(e.getMessage(), SafeText.machinePaths(dataDir)));
     } finally {
       TensorCache.deleteQuietly(tmp);
     }
@@ -496,17 +507,14 @@ class DatasetService implements DatasetTensors, DisposableBean {
    * name works (no path parsing: {@code /} or a NUL is a name, not a 500).
    */
   static String datasetName(String name, String filename) {
-    String n = name;
-    if (n == null || n.isBlank()) {
+    String n;
+    if (name == null || name.isBlank()) {
+      // taken from the file name, which nobody typed as a name: what a name may not hold is dropped
       n = filename == null ? "" : filename.substring(lastSeparator(filename) + 1);
-      n = n.replaceFirst("(?i)\\.zip$", "");
+      n = Names.clean(n.replaceFirst("(?i)\\.zip$", "")).strip();
+    } else {
+      n = Names.check("name", name).strip();
     }
-    n =
-        n.codePoints()
-            .filter(c -> !Character.isISOControl(c))
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            .toString()
-            .strip();
     if (n.isEmpty()) {
       throw ApiException.invalid(
           "name",

@@ -2,6 +2,7 @@ package io.kernelwise.experiments;
 
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
+import io.kernelwise.system.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,10 @@ record ExperimentRequest(
     String name = text(body, "name", problems);
     if (name != null && name.length() > MAX_NAME_LENGTH) {
       problems.add(new FieldProblem("name", "must be at most " + MAX_NAME_LENGTH + " characters"));
+    } else if (name != null && Names.problem(name) != null) {
+      problems.add(new FieldProblem("name", Names.problem(name)));
+    } else {
+      name = Names.check("name", name);
     }
     List<String> ids = architectureIds(body.get("architectureIds"), problems);
     boolean hasIds = present(body, "architectureIds");

@@ -1,6 +1,8 @@
 package io.kernelwise.oip;
 
 import io.kernelwise.system.ApiException;
+import io.kernelwise.system.JsonProblems;
+import io.kernelwise.system.SafeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -61,12 +63,18 @@ class OipErrors {
     return of(HttpStatus.INTERNAL_SERVER_ERROR, "an unexpected error occurred; it has been logged");
   }
 
+  /** Jackson's message without its Java names and features; others' first line, scrubbed. */
   private static String firstLine(Throwable e) {
-    String m =
-        e instanceof JacksonException j && j.getOriginalMessage() != null
-            ? j.getOriginalMessage()
-            : String.valueOf(e.getMessage());
+    if (e instanceof JacksonException j) {
+      return JsonProblems.syntax(j).replaceFirst("^is not valid JSON:? ?", "");
+    }
+    if (e.getCause() instanceof JacksonException j) {
+      return JsonProblems.isBinding(j)
+          ? JsonProblems.path("", j) + " " + JsonProblems.binding(j)
+          : JsonProblems.syntax(j).replaceFirst("^is not valid JSON:? ?", "");
+    }
+    String m = String.valueOf(e.getMessage());
     int cut = m.indexOf('\n');
-    return cut > 0 ? m.substring(0, cut) : m;
+    return SafeText.scrub(cut > 0 ? m.substring(0, cut) : m);
   }
 }

@@ -3,6 +3,7 @@ package io.kernelwise.security;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.kernelwise.system.ApiException;
+import io.kernelwise.system.Names;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,7 @@ class ApiKeys {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw ApiException.invalid("name", "is required: 1 to 200 characters");
     }
+    name = Names.check("name", name);
     if (role == null) {
       throw ApiException.invalid("role", "is required: one of reader, trainer, admin");
     }

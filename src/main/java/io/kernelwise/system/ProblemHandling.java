@@ -1,8 +1,10 @@
 package io.kernelwise.system;
 
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -25,6 +27,12 @@ import tools.jackson.core.JacksonException;
 @RestControllerAdvice
 class ProblemHandling extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandling.class);
+  private final Map<String, String> machinePaths;
+
+  ProblemHandling(ObjectProvider<KernelwiseProperties> properties) {
+    KernelwiseProperties p = properties.getIfAvailable(); // absent in some MVC test slices
+    this.machinePaths = SafeText.machinePaths(p == null ? null : p.dataDir());
+  }
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> api(ApiException e) {
@@ -84,9 +92,9 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
   }
 
   /**
-   * Unreadable JSON bodies name the field {@code body}, like the architecture endpoints do; the
-   * Jackson message (first line, with line and column) says what is wrong. A missing body says so
-   * without echoing the controller's method signature.
+   * Unreadable JSON bodies: a value that does not fit its field (a fraction for an integer, a
+   * number for a boolean, a number for a string) names the field by its path; malformed JSON names
+   * {@code body} and says where. A missing body says so without echoing the controller's method.
    */
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
@@ -94,23 +102,13 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
       org.springframework.http.HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    String message = "is required: a JSON object";
+    ApiException api = ApiException.invalid("body", "is required: a JSON object");
     if (e.getCause() instanceof JacksonException json) {
-      String msg = json.getOriginalMessage();
-      int cut = msg == null ? -1 : msg.indexOf('\n');
-      String where =
-          json.getLocation() == null
-              ? ""
-              : " at line "
-                  + json.getLocation().getLineNr()
-                  + ", column "
-                  + json.getLocation().getColumnNr();
-      message =
-          "is not valid JSON"
-              + where
-              + (msg == null ? "" : ": " + (cut > 0 ? msg.substring(0, cut) : msg));
+      api =
+          JsonProblems.isBinding(json)
+              ? ApiException.invalid(List.of(JsonProblems.field("", json)))
+              : ApiException.invalid("body", JsonProblems.syntax(json));
     }
-    ApiException api = ApiException.invalid("body", message);
     return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
   }
 
@@ -176,12 +174,37 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     return cast(problem(api.status(), api.title(), api.getMessage(), api.errors()));
   }
 
-  static ResponseEntity<ProblemDetail> problem(
+  /** Spring MVC's own errors (404, 405, 406, 415...) keep their status, as problem+json. */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e,
+      Object body,
+      org.springframework.http.HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ResponseEntity<Object> r = super.handleExceptionInternal(e, body, headers, status, request);
+    if (r == null || !(r.getBody() instanceof ProblemDetail p)) {
+      return r;
+    }
+    p.setDetail(SafeText.scrub(p.getDetail(), machinePaths));
+    org.springframework.http.HttpHeaders h = new org.springframework.http.HttpHeaders();
+    h.addAll(r.getHeaders());
+    h.setContentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+    return new ResponseEntity<>(p, h, r.getStatusCode());
+  }
+
+  /** The one way out: details and messages pass {@link SafeText}, in case a library's leaked in. */
+  ResponseEntity<ProblemDetail> problem(
       HttpStatus status, String title, String detail, List<FieldProblem> errors) {
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(status, SafeText.scrub(detail, machinePaths));
     body.setTitle(title);
     if (!errors.isEmpty()) {
-      body.setProperty("errors", errors);
+      body.setProperty(
+          "errors",
+          errors.stream()
+              .map(f -> new FieldProblem(f.field(), SafeText.scrub(f.message(), machinePaths)))
+              .toList());
     }
     return ResponseEntity.status(status)
         .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)

@@ -269,7 +269,7 @@ public class DjlTrainingEngine implements TrainingEngine {
             DeviceImages.Batch batch = train.batch(step, order, from, to, augment, rng);
             try (GradientCollector collector = engine.newGradientCollector()) {
               NDArray logits = block.forward(store, new NDList(batch.x()), true).singletonOrThrow();
-              NDArray loss = crossEntropy(logits, batch.y());
+              NDArray loss = crossEntropy(logits, batch.y(), hp.labelSmoothing().floatValue());
               collector.backward(loss);
               NDArray detached = loss.stopGradient();
               lossSum.addi(detached.mul(batch.size()));
@@ -301,7 +301,10 @@ public class DjlTrainingEngine implements TrainingEngine {
       }
     }
 
-    /** Mean loss and accuracy in inference mode (BN running statistics, no dropout). */
+    /**
+     * Mean loss and accuracy in inference mode (BN running statistics, no dropout); with {@code
+     * testTimeFlip} the logits are the mean of the image's and its mirror image's.
+     */
     private double[] evaluate(Block block, ParameterStore store, DeviceImages images) {
       try (NDManager eval = root.newSubManager()) {
         NDArray lossSum = eval.zeros(new Shape(), DataType.FLOAT32);
@@ -312,6 +315,11 @@ public class DjlTrainingEngine implements TrainingEngine {
           try (NDManager step = eval.newSubManager()) {
             DeviceImages.Batch batch = images.slice(step, from, to);
             NDArray logits = block.forward(store, new NDList(batch.x()), false).singletonOrThrow();
+            if (hp.testTimeFlip()) {
+              NDArray mirrored =
+                  block.forward(store, new NDList(batch.x().flip(3)), false).singletonOrThrow();
+              logits = logits.add(mirrored).divi(2);
+            }
             lossSum.addi(crossEntropy(logits, batch.y()).mul(batch.size()));
             correct.addi(logits.argMax(1).eq(batch.y()).sum());
           }
@@ -353,7 +361,20 @@ public class DjlTrainingEngine implements TrainingEngine {
 
   /** Mean softmax cross-entropy of logits (N, classes) against int64 labels (N). */
   static NDArray crossEntropy(NDArray logits, NDArray labels) {
-    return logits.logSoftmax(1).gather(labels.reshape(-1, 1), 1).mean().neg();
+    return crossEntropy(logits, labels, 0f);
+  }
+
+  /**
+   * Cross-entropy against labels smoothed by {@code smoothing}: the target puts 1 - smoothing on
+   * the label and spreads smoothing evenly over all classes (as PyTorch's {@code label_smoothing}).
+   */
+  static NDArray crossEntropy(NDArray logits, NDArray labels, float smoothing) {
+    NDArray logp = logits.logSoftmax(1);
+    NDArray nll = logp.gather(labels.reshape(-1, 1), 1).mean().neg();
+    if (smoothing == 0) {
+      return nll;
+    }
+    return nll.mul(1 - smoothing).add(logp.mean().neg().mul(smoothing));
   }
 
   /** A seeded Fisher-Yates permutation of 0..n-1. */

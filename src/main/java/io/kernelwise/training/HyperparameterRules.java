@@ -45,8 +45,14 @@ public final class HyperparameterRules {
     c.check("optimizer.learningRate", o.learningRate() > 0 && o.learningRate() <= 10, "> 0, <= 10");
     c.check("optimizer.momentum", o.momentum() >= 0 && o.momentum() < 1, "in [0, 1)");
     c.check("optimizer.weightDecay", o.weightDecay() >= 0 && o.weightDecay() <= 1, "in [0, 1]");
+    if (o.nesterov()) {
+      c.check(
+          "optimizer.nesterov",
+          "sgd".equals(o.type()) && o.momentum() > 0,
+          "false unless optimizer.type is sgd with a momentum above 0");
+    }
     var s = hp.schedule();
-    c.oneOf("schedule.type", s.type(), "none", "step", "cosine");
+    c.oneOf("schedule.type", s.type(), "none", "step", "cosine", "linear", "onecycle");
     c.range("schedule.stepEpochs", s.stepEpochs(), 1, MAX_EPOCHS);
     c.check("schedule.gamma", s.gamma() > 0 && s.gamma() <= 1, "in (0, 1]");
     boolean epochsOk = hp.epochs() >= 1 && hp.epochs() <= MAX_EPOCHS; // else already reported
@@ -55,6 +61,7 @@ public final class HyperparameterRules {
         s.warmupEpochs() >= 0 && (!epochsOk || s.warmupEpochs() < hp.epochs()),
         ">= 0 and less than epochs");
     c.range("augmentation.cropPadding", hp.augmentation().cropPadding(), 0, 64);
+    c.check("labelSmoothing", hp.labelSmoothing() >= 0 && hp.labelSmoothing() < 0.5, "in [0, 0.5)");
     c.check(
         "validationSplit",
         hp.validationSplit() > 0 && hp.validationSplit() <= MAX_VALIDATION_SPLIT,

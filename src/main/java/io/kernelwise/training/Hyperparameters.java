@@ -15,9 +15,14 @@ public record Hyperparameters(
     Double validationSplit,
     Long seed,
     EarlyStopping earlyStopping,
+    Double labelSmoothing,
+    Boolean testTimeFlip,
     String precision) {
 
-  /** Without a precision: fp32, as before the option existed. */
+  /**
+   * Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}) and {@code
+   * precision}: their defaults.
+   */
   public Hyperparameters(
       Integer epochs,
       Integer batchSize,
@@ -36,15 +41,35 @@ public record Hyperparameters(
         validationSplit,
         seed,
         earlyStopping,
+        null,
+        null,
         null);
   }
 
-  /** {@code type}: adam | sgd. */
-  public record Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {}
+  /**
+   * {@code type}: adam | sgd. {@code nesterov}: Nesterov momentum (sgd only). {@code
+   * decayNormsAndBiases}: false applies {@code weightDecay} to weight matrices and kernels only,
+   * not to biases and normalization scales and shifts (the one-dimensional parameters).
+   */
+  public record Optimizer(
+      String type,
+      Double learningRate,
+      Double momentum,
+      Double weightDecay,
+      Boolean nesterov,
+      Boolean decayNormsAndBiases) {
+
+    public Optimizer(String type, Double learningRate, Double momentum, Double weightDecay) {
+      this(type, learningRate, momentum, weightDecay, null, null);
+    }
+  }
 
   /**
-   * {@code type}: none | step | cosine. step: multiply by {@code gamma} every {@code stepEpochs};
-   * cosine: linear warm-up for {@code warmupEpochs}, then cosine to 0 over the remaining epochs.
+   * {@code type}: none | step | cosine | linear | onecycle. step: multiply by {@code gamma} every
+   * {@code stepEpochs}; cosine: linear warm-up for {@code warmupEpochs}, then cosine to 0 over the
+   * remaining epochs; linear: the same warm-up, then linear decay to 0; onecycle: from a 25th of
+   * the rate up to it over {@code warmupEpochs} (0: the first 30 % of the steps), then cosine down
+   * to a 10,000th of it.
    */
   public record Schedule(String type, Integer stepEpochs, Double gamma, Integer warmupEpochs) {}
 
@@ -58,7 +83,7 @@ public record Hyperparameters(
 
   /** Every field unset: all defaults. */
   public static Hyperparameters unset() {
-    return new Hyperparameters(null, null, null, null, null, null, null, null, null);
+    return new Hyperparameters(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy with every default filled in. */
@@ -73,7 +98,9 @@ public record Hyperparameters(
             o.type() == null ? "adam" : o.type(),
             o.learningRate() == null ? 0.001 : o.learningRate(),
             o.momentum() == null ? ("sgd".equals(o.type()) ? 0.9 : 0.0) : o.momentum(),
-            o.weightDecay() == null ? 0.0 : o.weightDecay()),
+            o.weightDecay() == null ? 0.0 : o.weightDecay(),
+            o.nesterov() != null && o.nesterov(),
+            o.decayNormsAndBiases() == null || o.decayNormsAndBiases()),
         new Schedule(
             s.type() == null ? "none" : s.type(),
             s.stepEpochs() == null ? 10 : s.stepEpochs(),
@@ -90,6 +117,8 @@ public record Hyperparameters(
             : new EarlyStopping(
                 earlyStopping.patience() == null ? 3 : earlyStopping.patience(),
                 earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()),
+        labelSmoothing == null ? 0.0 : labelSmoothing,
+        testTimeFlip != null && testTimeFlip,
         precision == null ? "fp32" : precision);
   }
 }

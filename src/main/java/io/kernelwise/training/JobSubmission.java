@@ -6,6 +6,7 @@ import io.kernelwise.datasets.DatasetShape;
 import io.kernelwise.datasets.DatasetTensors;
 import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
+import io.kernelwise.system.JsonProblems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -212,65 +213,15 @@ class JobSubmission {
       try {
         raw = strict.treeToValue(node, Hyperparameters.class);
       } catch (JacksonException e) {
-        problems.add(new FieldProblem(path("hyperparameters", e), problem(e)));
+        problems.add(
+            JsonProblems.isBinding(e)
+                ? JsonProblems.field("hyperparameters", e)
+                : new FieldProblem("hyperparameters", JsonProblems.syntax(e)));
         return null;
       }
     }
     Hyperparameters hp = raw.withDefaults();
     problems.addAll(HyperparameterRules.problems(hp));
     return hp;
-  }
-
-  /** {@code hyperparameters.optimizer.type} from Jackson's path of the failing value. */
-  private static String path(String root, JacksonException e) {
-    StringBuilder sb = new StringBuilder(root);
-    for (JacksonException.Reference r : e.getPath()) {
-      if (r.getPropertyName() != null) {
-        sb.append('.').append(r.getPropertyName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
-  }
-
-  private static String problem(JacksonException e) {
-    if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException) {
-      return "unknown field";
-    }
-    Class<?> target =
-        e instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
-            ? mismatch.getTargetType()
-            : e instanceof tools.jackson.core.exc.InputCoercionException coercion
-                ? coercion.getTargetType()
-                : null;
-    if (target != null) {
-      // say what is expected in JSON terms, not Jackson's Java type names
-      return "must be " + jsonType(target);
-    }
-    String m = e.getOriginalMessage();
-    int cut = m == null ? -1 : m.indexOf('\n');
-    return "has the wrong type: " + (cut > 0 ? m.substring(0, cut) : m);
-  }
-
-  private static String jsonType(Class<?> type) {
-    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-      return "an integer that fits "
-          + (type == int.class || type == Integer.class ? 32 : 64)
-          + " bits";
-    }
-    if (type == double.class
-        || type == Double.class
-        || type == float.class
-        || type == Float.class) {
-      return "a number";
-    }
-    if (type == boolean.class || type == Boolean.class) {
-      return "true or false";
-    }
-    if (type == String.class) {
-      return "a string";
-    }
-    return "an object";
   }
 }

@@ -4,13 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Adam or SGD (momentum, L2 weight decay) over a block's trainable parameters, using the engine's
- * fused update kernels. Unlike DJL's {@code Optimizer}, it exposes its state (moments, step count)
- * so checkpoints can carry it and a resumed run continues the same optimisation.
+ * Adam or SGD (momentum, optionally Nesterov's; L2 weight decay, optionally not on biases and
+ * normalization parameters) over a block's trainable parameters, using the engine's fused update
+ * kernels where they exist (Adam, plain momentum SGD). Unlike DJL's {@code Optimizer}, it exposes
+ * its state (moments, step count) so checkpoints can carry it and a resumed run continues the same
+ * optimisation.
  */
 final class ParameterUpdater {
   private static final float BETA1 = 0.9f;
@@ -18,9 +22,12 @@ final class ParameterUpdater {
   private static final float EPSILON = 1e-8f;
 
   private final boolean adam;
+  private final boolean nesterov;
   private final float momentum;
-  private final float weightDecay;
   private final List<Parameter> parameters;
+
+  /** Weight decay per parameter: 0 for one-dimensional ones when norms and biases are exempt. */
+  private final float[] weightDecay;
 
   /** Adam: mean and variance per parameter; SGD: one momentum buffer per parameter. */
   private final List<NDArray> state = new ArrayList<>();
@@ -29,11 +36,15 @@ final class ParameterUpdater {
 
   ParameterUpdater(Hyperparameters.Optimizer optimizer, List<Parameter> trainable) {
     this.adam = "adam".equals(optimizer.type());
+    this.nesterov = !adam && Boolean.TRUE.equals(optimizer.nesterov());
     this.momentum = optimizer.momentum().floatValue();
-    this.weightDecay = optimizer.weightDecay().floatValue();
     this.parameters = List.copyOf(trainable);
-    for (Parameter p : parameters) {
-      NDArray w = p.getArray();
+    this.weightDecay = new float[parameters.size()];
+    boolean all = !Boolean.FALSE.equals(optimizer.decayNormsAndBiases());
+    for (int i = 0; i < parameters.size(); i++) {
+      NDArray w = parameters.get(i).getArray();
+      weightDecay[i] =
+          all || w.getShape().dimension() > 1 ? optimizer.weightDecay().floatValue() : 0f;
       state.add(w.zerosLike());
       if (adam) {
         state.add(w.zerosLike());
@@ -57,7 +68,7 @@ final class ParameterUpdater {
                   new NDList(w),
                   learningRate,
                   biasCorrection,
-                  weightDecay,
+                  weightDecay[i],
                   1f,
                   -1f,
                   BETA1,
@@ -65,13 +76,15 @@ final class ParameterUpdater {
                   EPSILON,
                   true,
                   false);
+        } else if (nesterov) {
+          nesterovUpdate(w, g, state.get(i), learningRate, weightDecay[i]);
         } else {
           w.getNDArrayInternal()
               .sgdUpdate(
                   new NDList(w, g, state.get(i)),
                   new NDList(w),
                   learningRate,
-                  weightDecay,
+                  weightDecay[i],
                   1f,
                   -1f,
                   momentum,
@@ -79,6 +92,21 @@ final class ParameterUpdater {
         }
       }
     }
+  }
+
+  /**
+   * PyTorch's SGD with {@code nesterov=True}: d = g + wd * w; v = momentum * v + d; w -= lr * (d +
+   * momentum * v). No fused kernel for it in DJL, so four in-place operations, then the gradient
+   * zeroed as DJL's fused updates do.
+   */
+  private void nesterovUpdate(NDArray w, NDArray g, NDArray v, float lr, float decay) {
+    try (NDArray d = decay > 0 ? w.mul(decay).addi(g) : g.duplicate()) {
+      v.muli(momentum).addi(d);
+      try (NDArray step = v.mul(momentum).addi(d)) {
+        w.subi(step.muli(lr));
+      }
+    }
+    JniUtils.zeroGrad((PtNDArray) w);
   }
 
   long steps() {

@@ -86,7 +86,8 @@ public final class PyTorchReference {
             "seed-separable",
             "vgg-cifar",
             "resnet-cifar",
-            "mobilenet-cifar")) {
+            "mobilenet-cifar",
+            "fast-cifar")) {
       specs.put(
           "preset-" + name + ".json", parse(parser, "/architecture/presets/" + name + ".json"));
     }

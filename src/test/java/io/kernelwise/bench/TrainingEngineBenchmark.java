@@ -103,6 +103,8 @@ public final class TrainingEngineBenchmark {
               null,
               0L,
               null,
+              null,
+              null,
               precision);
       long start = System.nanoTime();
       TrainingResult result =

@@ -354,13 +354,14 @@ class DatasetApiTest {
     assertThat(fashion.get("builtin").asBoolean()).isTrue();
     assertThat(fashion.get("available").asBoolean()).isFalse();
     assertThat(fashion.get("state").asString()).isEqualTo("MISSING");
-    Path expectedDir = dataDir.resolve("builtin/fashion-mnist").toAbsolutePath().normalize();
+    String expectedDir = "<data-dir>/builtin/fashion-mnist/";
     assertThat(fashion.get("reason").asString())
-        .contains("train-images-idx3-ubyte", "t10k-labels-idx1-ubyte", expectedDir.toString());
+        .contains("train-images-idx3-ubyte", "t10k-labels-idx1-ubyte", expectedDir)
+        .doesNotContain(dataDir.toAbsolutePath().toString());
     assertThatThrownBy(() -> tensors.load("fashion-mnist"))
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.CONFLICT))
-        .hasMessageContaining(expectedDir.toString());
+        .hasMessageContaining(expectedDir);
     assertThat(delete("/api/v1/datasets/cifar10").status()).isEqualTo(409);
     String docs = get("/v3/api-docs").text();
     assertThat(docs).contains("/api/v1/datasets/{id}", "Upload an image-folder zip", "DatasetView");

@@ -440,6 +440,28 @@ class OipHttpTest {
           .isEqualTo(400);
       OipSchemas.assertError("inference_error_response", JSON.readTree(r.body()));
     }
+    // no silent coercion: a fraction, a string or a number for a flag is refused, naming the field
+    String image =
+        "\"inputs\":[{\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\""
+            + png
+            + "\"]}]";
+    List<String[]> named =
+        List.of(
+            new String[] {"inputs[0].shape", image.replace("[1]", "[1.5]")},
+            new String[] {"inputs[0].shape", image.replace("[1]", "[\"1\"]")},
+            new String[] {
+              "parameters.binary_data_output", "{\"parameters\":{\"binary_data_output\":7}," + image
+            },
+            new String[] {
+              "parameters.classification", "{\"parameters\":{\"classification\":2.5}," + image
+            });
+    for (String[] c : named) {
+      String body = c[1].startsWith("{") ? c[1] + "}" : "{" + c[1] + "}";
+      HttpJson.Response r = postJson(url, body);
+      assertThat(r.status()).as("%s -> %s", c[0], r).isEqualTo(400);
+      OipSchemas.assertError("inference_error_response", JSON.readTree(r.body()));
+      assertThat(JSON.readTree(r.body()).path("error").asString()).startsWith(c[0] + ":");
+    }
     HttpJson.Response unknown = postJson("/v2/models/m-nope/infer", cases.get("unknown input"));
     assertThat(unknown.status()).isEqualTo(404);
     OipSchemas.assertError("inference_error_response", JSON.readTree(unknown.body()));

@@ -72,7 +72,8 @@ class HyperparameterRulesTest {
   }
 
   private static Hyperparameters hp(String precision) {
-    return new Hyperparameters(null, null, null, null, null, null, null, null, precision)
+    return new Hyperparameters(
+            null, null, null, null, null, null, null, null, null, null, precision)
         .withDefaults();
   }
 

@@ -257,7 +257,7 @@ class JobApiTest {
     assertProblem(
         "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"hyperparameters\":{"
             + "\"epochs\":0,\"batchSize\":5000,\"optimizer\":{\"type\":\"rmsprop\","
-            + "\"learningRate\":0},\"schedule\":{\"type\":\"linear\"},\"validationSplit\":0.95,"
+            + "\"learningRate\":0},\"schedule\":{\"type\":\"exponential\"},\"validationSplit\":0.95,"
             + "\"earlyStopping\":{\"metric\":\"acc\"}}}",
         400,
         "hyperparameters.epochs",
