@@ -9,12 +9,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.kernelwise.MigratedH2;
 import io.kernelwise.security.SecuritySlice;
 import io.kernelwise.system.KernelwiseProperties;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.stream.Stream;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -27,7 +26,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
@@ -48,15 +46,8 @@ class ArchitectureControllerTest {
 
     @Bean
     ArchitectureRepository architectureRepository() {
-      DriverManagerDataSource ds =
-          new DriverManagerDataSource(
-              "jdbc:h2:mem:architectures-slice-"
-                  + UUID.randomUUID()
-                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-              "sa",
-              "");
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-      return new ArchitectureRepository(JdbcClient.create(ds));
+      return new ArchitectureRepository(
+          JdbcClient.create(MigratedH2.create("architectures-slice")));
     }
   }
 

@@ -13,14 +13,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.kernelwise.MigratedH2;
 import io.kernelwise.security.SecuritySlice;
 import io.kernelwise.system.DeploymentProperties;
 import io.kernelwise.system.KernelwiseProperties;
 import io.kernelwise.system.StrictJson;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +30,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -66,15 +64,7 @@ class DatasetControllerTest {
   static class Config {
     @Bean
     DatasetRepository datasetRepository() {
-      DriverManagerDataSource ds =
-          new DriverManagerDataSource(
-              "jdbc:h2:mem:datasets-slice-"
-                  + UUID.randomUUID()
-                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-              "sa",
-              "");
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-      return new DatasetRepository(JdbcClient.create(ds));
+      return new DatasetRepository(JdbcClient.create(MigratedH2.create("datasets-slice")));
     }
 
     @Bean
