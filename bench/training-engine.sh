@@ -2,7 +2,7 @@
 # Training benchmark: DjlTrainingEngine vs the PyTorch peer (../shared/bench/pytorch_peer.py),
 # same data, batch 128, Adam 1e-3, 2 threads, one epoch each of seed-3x3, seed-5x5, seed-separable.
 #   bench/training-engine.sh [--data ../shared/datasets/cifar10.zip] [--epochs 1] [--threads 2]
-#                            [--limit N] [--specs a,b] [--no-peer] [--augment]
+#                            [--limit N] [--specs a,b] [--no-peer] [--augment] [--precision bf16]
 # Run it when the machine is otherwise idle (check `uptime`): both sides share the same cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."

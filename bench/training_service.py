@@ -90,7 +90,10 @@ def main():
     p.add_argument("--no-peer", action="store_true")
     p.add_argument("--recipe", help="a JSON file of hyperparameters used as they are (--epochs still applies), "
                    "e.g. src/main/resources/architecture/presets/fast-cifar.recipe.json")
-    p.add_argument("--precision", help="the job's precision hyperparameter (fp32, bf16, auto); omitted: the default")
+    p.add_argument("--precision", help="the job's precision hyperparameter (fp32, bf16, auto); omitted: the default"
+                   " (fp32). bf16 trains through the scripted TorchScript route, channels-last")
+    p.add_argument("--no-channels-last", action="store_true",
+                   help="the scripted route in NCHW (-Dkernelwise.training.channels-last=false)")
     p.add_argument("--spec-dir", default=os.path.join(SHARED, "bench", "specs"),
                    help="where SPEC.json files are read (the project's presets: src/main/resources/architecture/presets)")
     p.add_argument("--peer-python", action="append",
@@ -109,8 +112,9 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(data_dir, "service.log"), "w")
+    jvm = ["-Dkernelwise.training.channels-last=false"] if a.no_channels_last else []
     service = subprocess.Popen(
-        ["java", f"-Xmx{a.xmx}", "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
+        ["java", f"-Xmx{a.xmx}", *jvm, "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
          f"--kernelwise.training.threads={a.threads}", f"--kernelwise.security.admin-key={KEY}"], stdout=log, stderr=subprocess.STDOUT)
     results = []
     try:
@@ -157,6 +161,7 @@ def main():
             rate = sum(e["imagesPerSecond"] for e in epochs) / max(1, len(epochs))
             results.append({"spec": name, "state": job["state"], "imagesPerSecond": round(rate, 1),
                             "testAccuracy": job.get("testAccuracy"), "jobWallSeconds": round(wall, 1),
+                            "precision": job.get("precision"),
                             "peakRssBytes": sampler.peak})
             print(json.dumps({"service": name, "summary": results[-1]}), flush=True)
         sampler.running = False
@@ -190,7 +195,7 @@ def main():
     print()
     print(f"{'spec':16} {'who':28} {'img/s':>8} {'service/who':>11} {'test acc':>9} {'peak RSS':>9}")
     for r in results:
-        print(f"{r['spec']:16} {'Kernelwise ' + (a.precision or 'default'):28} {r['imagesPerSecond']:>8} {'':>11} "
+        print(f"{r['spec']:16} {'Kernelwise ' + str(r['precision']):28} {r['imagesPerSecond']:>8} {'':>11} "
               f"{r['testAccuracy']:>9.4f} {r['peakRssBytes'] / 2**30:>8.2f}G")
         for q in (q for q in peers if q["spec"] == r["spec"]):
             print(f"{'':16} {q['peer']:28} {q['imagesPerSecond']:>8} "

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kernelwise.security.TestKeys;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class CrashResumeIT {
 
   @Test
   void killedMidEpochResumesFromCheckpointAndEveryJobSucceeds() throws Exception {
-    int port = freePort();
+    int port = PackagedService.freePort();
     api = HttpJson.local(port);
     Process first = start(port, "first");
 
@@ -109,38 +108,22 @@ class CrashResumeIT {
   }
 
   private Process start(int port, String name) throws IOException, InterruptedException {
-    String jar = System.getProperty("kernelwise.jar", "target/kernelwise.jar");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx3g",
-                "-Dai.djl.offline=true",
-                "-jar",
-                jar,
+    Path log = dataDir.resolve(name + ".log");
+    Process p =
+        PackagedService.start(
+            "3g",
+            log,
+            Map.of(),
+            List.of(
                 "--server.port=" + port,
                 "--kernelwise.data-dir=" + dataDir,
                 // the packaged jar has no test configuration: the test admin key is passed here
                 "--kernelwise.security.admin-key=" + TestKeys.ADMIN,
                 "--kernelwise.training.step-metrics-every=5",
-                "--kernelwise.training.heartbeat-interval=2s")
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve(name + ".log").toFile());
-    Process p = pb.start();
+                "--kernelwise.training.heartbeat-interval=2s"));
     processes.add(p);
-    // a bound, not a timing assumption: on a loaded machine the jar takes minutes to start
-    long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(p.isAlive()).as("service " + name + " alive, see " + name + ".log").isTrue();
-      try {
-        if (api.get("/actuator/health/readiness").status() == 200) {
-          return p;
-        }
-      } catch (UncheckedIOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("service " + name + " did not become ready");
+    PackagedService.awaitReady(p, port, "service " + name, log);
+    return p;
   }
 
   private String uploadMiniCifar() throws Exception {
@@ -162,11 +145,5 @@ class CrashResumeIT {
 
   private JsonNode get(String path) {
     return api.getJson(path);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -271,18 +270,16 @@ class ScaleOutIT {
   }
 
   private Process launch(String name, String roles) throws IOException {
-    int port = freePort();
+    int port = PackagedService.freePort();
     ports.put(name, port);
     Path dataDir = root.resolve(name);
     Files.createDirectories(dataDir);
-    String jar = System.getProperty("kernelwise.jar", "target/kernelwise.jar");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-Dai.djl.offline=true",
-                "-jar",
-                jar,
+    Process p =
+        PackagedService.start(
+            "1g",
+            root.resolve(name + ".log"),
+            Map.of("KERNELWISE_SECURITY_ADMIN_KEY", KEY),
+            List.of(
                 "--server.port=" + port,
                 "--kernelwise.data-dir=" + dataDir,
                 "--kernelwise.shared-dir=" + shared,
@@ -293,46 +290,18 @@ class ScaleOutIT {
                 "--kernelwise.training.step-metrics-every=4",
                 "--kernelwise.training.heartbeat-interval=1s",
                 "--spring.datasource.url=" + jdbcUrl,
-                "--spring.flyway.schemas=" + schema)
-            .redirectErrorStream(true)
-            .redirectOutput(root.resolve(name + ".log").toFile());
-    pb.environment().put("KERNELWISE_SECURITY_ADMIN_KEY", KEY);
-    Process p = pb.start();
+                "--spring.flyway.schemas=" + schema));
     processes.add(p);
     return p;
   }
 
   private void await(Process p, String name) throws InterruptedException {
-    String base = "http://127.0.0.1:" + ports.get(name);
-    // generous: on a loaded 2-core machine two JVMs starting together take minutes
-    long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertThat(p.isAlive()).as(name + " alive, see " + root.resolve(name + ".log")).isTrue();
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(name + " did not become ready");
+    PackagedService.awaitReady(p, ports.get(name), name, root.resolve(name + ".log"));
   }
 
   /** The suite's real PostgreSQL (embedded, or KERNELWISE_TEST_POSTGRES_URL). */
   private static String postgresUrl() {
     return TestPostgres.url();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** Where the shared store keeps a job's checkpoint (see training.JobRunner#checkpointDir). */

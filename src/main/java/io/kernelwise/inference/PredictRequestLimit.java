@@ -1,25 +1,17 @@
 package io.kernelwise.inference;
 
-import io.kernelwise.system.FieldProblem;
+import io.kernelwise.system.BodyLimits;
 import io.kernelwise.system.KernelwiseProperties;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bounds a predict request by what it may contain before anything is parsed or buffered: at most
@@ -34,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 class PredictRequestLimit extends OncePerRequestFilter {
   private static final Pattern PREDICT = Pattern.compile("/api/v1/models/[^/]+/predict/?");
   private static final long PART_OVERHEAD = 16 << 10; // boundary, headers, file name
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private final long maxBytes;
   private final int maxFiles;
   private final long maxImage;
@@ -84,7 +75,7 @@ class PredictRequestLimit extends OncePerRequestFilter {
               + " bytes)");
       return;
     }
-    chain.doFilter(new Bounded(request, maxBytes), response);
+    chain.doFilter(BodyLimits.bounded(request, maxBytes, "request"), response);
   }
 
   private static boolean isMultipart(HttpServletRequest request) {
@@ -109,75 +100,8 @@ class PredictRequestLimit extends OncePerRequestFilter {
       String title,
       String message)
       throws IOException {
-    response.setStatus(status);
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setHeader("Connection", "close"); // do not read the rest of a body we refuse
-    Map<String, Object> problem = new LinkedHashMap<>();
-    problem.put("title", title);
-    problem.put("status", status);
-    problem.put("detail", "file: " + message);
-    problem.put("instance", request.getRequestURI());
-    problem.put("errors", List.of(new FieldProblem("file", message)));
-    JSON.writeValue(response.getOutputStream(), problem);
+    BodyLimits.refuse(request, response, status, title, "file", message);
     response.flushBuffer(); // answer now, before the container drains the unread body
-  }
-
-  /** A request whose body stream fails once it passes {@code max} bytes. */
-  private static final class Bounded extends HttpServletRequestWrapper {
-    private final long max;
-    private ServletInputStream stream;
-
-    Bounded(HttpServletRequest request, long max) {
-      super(request);
-      this.max = max;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() throws IOException {
-      if (stream == null) {
-        ServletInputStream in = super.getInputStream();
-        stream =
-            new ServletInputStream() {
-              private long read;
-
-              private int count(int n) throws IOException {
-                if (n > 0 && (read += n) > max) {
-                  throw new IOException("the request is over the limit of " + max + " bytes");
-                }
-                return n;
-              }
-
-              @Override
-              public int read() throws IOException {
-                int b = in.read();
-                if (b >= 0) {
-                  count(1);
-                }
-                return b;
-              }
-
-              @Override
-              public int read(byte[] b, int off, int len) throws IOException {
-                return count(in.read(b, off, len));
-              }
-
-              @Override
-              public boolean isFinished() {
-                return in.isFinished();
-              }
-
-              @Override
-              public boolean isReady() {
-                return in.isReady();
-              }
-
-              @Override
-              public void setReadListener(ReadListener listener) {
-                in.setReadListener(listener);
-              }
-            };
-      }
-      return stream;
-    }
   }
 }

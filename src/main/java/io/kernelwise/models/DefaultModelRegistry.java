@@ -82,7 +82,8 @@ public class DefaultModelRegistry implements ModelRegistry {
               new ModelManifest.Input(model.channels(), model.height(), model.width()),
               model.classes().size(),
               model.metrics() == null ? Map.of() : model.metrics(),
-              checksums(staging));
+              checksums(staging),
+              model.precision());
       writeManifest(staging, manifest);
       return store(staging, manifest, model.classes(), normalization, now);
     } catch (IOException e) {

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * {@code manifest.json} of a model directory and artifact: format version, provenance and the
- * SHA-256 of every other file, so an import can tell a tampered or truncated artifact.
+ * SHA-256 of every other file, so an import can tell a tampered or truncated artifact. {@code
+ * precision} is what the model trained in (fp32 | bf16; null in older manifests: fp32); its
+ * parameters are fp32 either way and it is served in fp32.
  */
 record ModelManifest(
     int formatVersion,
@@ -18,7 +20,8 @@ record ModelManifest(
     Input input,
     int classes,
     Map<String, Double> metrics,
-    Map<String, FileEntry> files) {
+    Map<String, FileEntry> files,
+    String precision) {
 
   record Input(int channels, int height, int width) {}
 
@@ -36,6 +39,7 @@ record ModelManifest(
         input,
         classes,
         metrics,
-        files);
+        files,
+        precision);
   }
 }

@@ -32,7 +32,8 @@ import java.util.Optional;
 final class Checkpoints {
   static final String FILE = "checkpoint.bin";
   private static final int MAGIC = 0x4b57434b; // "KWCK"
-  private static final int VERSION = 1;
+  // 2 adds the precision the run computes in; 1 (fp32 only) still reads
+  private static final int VERSION = 2;
 
   /** What a checkpoint restores besides the parameters and optimizer state. */
   record State(
@@ -41,7 +42,8 @@ final class Checkpoints {
       double best,
       int badEpochs,
       long optimizerSteps,
-      List<EpochMetrics> epochs) {}
+      List<EpochMetrics> epochs,
+      String precision) {}
 
   private Checkpoints() {}
 
@@ -60,6 +62,7 @@ final class Checkpoints {
           out.writeDouble(state.best());
           out.writeInt(state.badEpochs());
           out.writeLong(state.optimizerSteps());
+          out.writeUTF(state.precision());
           out.writeInt(state.epochs().size());
           for (EpochMetrics m : state.epochs()) {
             out.writeInt(m.epoch());
@@ -86,7 +89,8 @@ final class Checkpoints {
     }
     try (DataInputStream in =
         new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(FILE))))) {
-      if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+      int version = in.readInt() == MAGIC ? in.readInt() : -1;
+      if (version != 1 && version != VERSION) {
         throw new IllegalStateException("not a Kernelwise checkpoint: " + dir.resolve(FILE));
       }
       int epoch = in.readInt();
@@ -94,6 +98,7 @@ final class Checkpoints {
       double best = in.readDouble();
       int badEpochs = in.readInt();
       long steps = in.readLong();
+      String precision = version == 1 ? "fp32" : in.readUTF();
       int n = in.readInt();
       List<EpochMetrics> epochs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -122,7 +127,7 @@ final class Checkpoints {
       try (NDManager temp = manager.newSubManager()) {
         updater.restore(steps, NDList.decode(temp, optimizer), manager);
       }
-      return Optional.of(new State(epoch, seed, best, badEpochs, steps, epochs));
+      return Optional.of(new State(epoch, seed, best, badEpochs, steps, epochs, precision));
     } catch (IOException | MalformedModelException e) {
       throw new IllegalStateException("unreadable checkpoint " + dir.resolve(FILE), e);
     }

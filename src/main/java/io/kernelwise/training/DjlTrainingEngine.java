@@ -16,6 +16,8 @@ import io.kernelwise.datasets.ImageSplit;
 import io.kernelwise.datasets.LoadedDataset;
 import io.kernelwise.network.Engines;
 import io.kernelwise.network.NetworkFactory;
+import io.kernelwise.network.Precision;
+import io.kernelwise.network.ScriptedNetwork;
 import io.kernelwise.system.FieldProblem;
 import io.kernelwise.system.KernelwiseProperties;
 import java.nio.file.Path;
@@ -40,6 +42,10 @@ public class DjlTrainingEngine implements TrainingEngine {
   static final String FINAL_PARAMETERS = "final.params";
   // evaluation reuses the training batch shape: new shapes make libtorch/oneDNN allocate anew
   private static final int MAX_EVAL_BATCH = 256;
+  // channels-last is faster for the scripted convolutions on this CPU (oneDNN's NHWC kernels);
+  // -Dkernelwise.training.channels-last=false to compare
+  private static final boolean CHANNELS_LAST =
+      Boolean.parseBoolean(System.getProperty("kernelwise.training.channels-last", "true"));
 
   private final Engine engine;
   private final NetworkFactory networks;
@@ -114,12 +120,31 @@ public class DjlTrainingEngine implements TrainingEngine {
           Parameter.Type.WEIGHT);
       Shape inputShape = new Shape(1, data.channels(), data.height(), data.width());
       block.initialize(root, DataType.FLOAT32, inputShape);
+      Precision precision = Precision.resolve(hp.precision(), request.device());
+      listener.onStart(precision.json());
+      // bf16 only runs scripted; the DJL blocks stay the format of checkpoints and final
+      // parameters (same parameters, same order), so nothing downstream knows the difference
+      try (ScriptedNetwork scripted =
+          precision == Precision.BF16
+              ? ScriptedNetwork.of(request.spec(), block, precision, CHANNELS_LAST, root)
+              : null) {
+        return train(block, scripted, precision);
+      }
+    }
+
+    private TrainingResult train(Block block, ScriptedNetwork scripted, Precision precision) {
+      Block net = scripted == null ? block : scripted.block();
       List<Parameter> trainable =
-          block.getParameters().values().stream().filter(Parameter::requiresGradient).toList();
+          scripted == null
+              ? block.getParameters().values().stream().filter(Parameter::requiresGradient).toList()
+              : scripted.trainable();
       ParameterUpdater updater = new ParameterUpdater(hp.optimizer(), trainable);
 
       Optional<Checkpoints.State> resumed =
           Checkpoints.read(request.checkpointDir(), block, updater, root);
+      if (scripted != null && resumed.isPresent()) {
+        scripted.copyFrom(block);
+      }
       int startEpoch = resumed.map(s -> s.epoch() + 1).orElse(1);
       List<EpochMetrics> epochs =
           new ArrayList<>(resumed.map(Checkpoints.State::epochs).orElse(List.of()));
@@ -149,9 +174,10 @@ public class DjlTrainingEngine implements TrainingEngine {
             hp.earlyStopping() != null && badEpochs >= hp.earlyStopping().patience();
         for (int epoch = startEpoch; epoch <= hp.epochs() && !stoppedEarly; epoch++) {
           EpochMetrics metrics =
-              trainEpoch(epoch, block, store, updater, train, validation, rates, batches);
+              trainEpoch(epoch, net, store, updater, train, validation, rates, batches);
           if (metrics == null) {
-            return new TrainingResult(true, false, startEpoch - 1, List.copyOf(epochs), null, null);
+            return new TrainingResult(
+                true, false, startEpoch - 1, List.copyOf(epochs), null, null, precision.json());
           }
           epochs.add(metrics);
           listener.onEpoch(metrics);
@@ -166,9 +192,13 @@ public class DjlTrainingEngine implements TrainingEngine {
             stoppedEarly = badEpochs >= hp.earlyStopping().patience();
           }
           if (request.checkpointDir() != null) {
+            if (scripted != null) {
+              scripted.copyTo(block);
+            }
             Checkpoints.write(
                 request.checkpointDir(),
-                new Checkpoints.State(epoch, hp.seed(), best, badEpochs, updater.steps(), epochs),
+                new Checkpoints.State(
+                    epoch, hp.seed(), best, badEpochs, updater.steps(), epochs, precision.json()),
                 block,
                 updater);
           }
@@ -179,15 +209,24 @@ public class DjlTrainingEngine implements TrainingEngine {
           testAccuracy =
               last != null && last.epoch() >= startEpoch
                   ? last.valAccuracy()
-                  : evaluate(block, store, validation)[1];
+                  : evaluate(net, store, validation)[1];
         }
         Path parameters = null;
         if (request.checkpointDir() != null) {
+          if (scripted != null) {
+            scripted.copyTo(block);
+          }
           parameters =
               Checkpoints.writeParameters(request.checkpointDir().resolve(FINAL_PARAMETERS), block);
         }
         return new TrainingResult(
-            false, stoppedEarly, startEpoch - 1, List.copyOf(epochs), testAccuracy, parameters);
+            false,
+            stoppedEarly,
+            startEpoch - 1,
+            List.copyOf(epochs),
+            testAccuracy,
+            parameters,
+            precision.json());
       }
     }
 

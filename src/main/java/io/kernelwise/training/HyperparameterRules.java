@@ -1,5 +1,6 @@
 package io.kernelwise.training;
 
+import io.kernelwise.network.Precision;
 import io.kernelwise.system.FieldProblem;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,11 @@ public final class HyperparameterRules {
 
   /** Every problem of {@code hp} (defaults already filled in), empty when valid. */
   public static List<FieldProblem> problems(Hyperparameters hp) {
+    return problems(hp, Precision.cpuHasBf16());
+  }
+
+  /** {@code bf16Cpu}: whether this machine's CPU computes bf16 natively. */
+  static List<FieldProblem> problems(Hyperparameters hp, boolean bf16Cpu) {
     Checks c = new Checks();
     c.range("epochs", hp.epochs(), 1, MAX_EPOCHS);
     c.range(
@@ -64,6 +70,13 @@ public final class HyperparameterRules {
       c.range("earlyStopping.patience", hp.earlyStopping().patience(), 1, MAX_EPOCHS);
       c.oneOf("earlyStopping.metric", hp.earlyStopping().metric(), "valAccuracy", "valLoss");
     }
+    c.oneOf("precision", hp.precision(), "fp32", "bf16", Precision.AUTO);
+    // emulated bf16 is slower than fp32: refuse it rather than train slowly; auto falls back
+    c.check(
+        "precision",
+        !"bf16".equals(hp.precision()) || bf16Cpu,
+        "fp32 or auto on this instance: its CPU has neither AVX512_BF16 nor AMX, so bf16 would"
+            + " be emulated (slower than fp32)");
     return c.problems;
   }
 

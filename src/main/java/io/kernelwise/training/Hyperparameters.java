@@ -6,7 +6,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * Training settings of a job (SPEC "Hyperparameters"); nulls in the request take the defaults of
- * {@link #withDefaults()}.
+ * {@link #withDefaults()}. {@code precision}: fp32 | bf16 | auto (bf16 where this machine computes
+ * it natively: a GPU, or a CPU with AVX512_BF16 or AMX; else fp32); bf16 trains fp32 master weights
+ * with bf16 arithmetic.
  */
 @RequestRecord
 @Schema(
@@ -37,9 +39,17 @@ public record Hyperparameters(
             exclusiveMaximum = true)
         Double labelSmoothing,
     @Schema(description = "average the predictions of the image and its mirror; default false")
-        Boolean testTimeFlip) {
+        Boolean testTimeFlip,
+    @Schema(
+            description =
+                "fp32 (default), bf16, or auto: bf16 where the machine computes it natively",
+            allowableValues = {"fp32", "bf16", "auto"})
+        String precision) {
 
-  /** Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}): their defaults. */
+  /**
+   * Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}) and {@code
+   * precision}: their defaults.
+   */
   public Hyperparameters(
       Integer epochs,
       Integer batchSize,
@@ -58,6 +68,7 @@ public record Hyperparameters(
         validationSplit,
         seed,
         earlyStopping,
+        null,
         null,
         null);
   }
@@ -143,7 +154,7 @@ public record Hyperparameters(
 
   /** Every field unset: all defaults. */
   public static Hyperparameters unset() {
-    return new Hyperparameters(null, null, null, null, null, null, null, null, null, null);
+    return new Hyperparameters(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy with every default filled in. */
@@ -178,6 +189,7 @@ public record Hyperparameters(
                 earlyStopping.patience() == null ? 3 : earlyStopping.patience(),
                 earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()),
         labelSmoothing == null ? 0.0 : labelSmoothing,
-        testTimeFlip != null && testTimeFlip);
+        testTimeFlip != null && testTimeFlip,
+        precision == null ? "fp32" : precision);
   }
 }

@@ -18,7 +18,7 @@ public class JdbcJobStore implements JobStore {
       "id, state, architecture_id, architecture_name, spec_json, dataset_id, hyperparameters_json,"
           + " device, epoch, epochs, progress, created_at, queued_at, started_at, finished_at,"
           + " error, model_id, attempts, resumes, resumed_from_epoch, worker, cancel_requested,"
-          + " test_accuracy";
+          + " test_accuracy, compute_precision";
 
   private final JdbcClient jdbc;
 
@@ -35,7 +35,7 @@ public class JdbcJobStore implements JobStore {
                 + " :specJson, :datasetId, :hyperparametersJson, :device, :epoch, :epochs,"
                 + " :progress, :createdAt, :queuedAt, :startedAt, :finishedAt, :error, :modelId,"
                 + " :attempts, :resumes, :resumedFromEpoch, :worker, :cancelRequested,"
-                + " :testAccuracy, :createdAt)")
+                + " :testAccuracy, :precision, :createdAt)")
         .param("id", job.id())
         .param("state", job.state().name())
         .param("architectureId", job.architectureId())
@@ -59,6 +59,7 @@ public class JdbcJobStore implements JobStore {
         .param("worker", job.worker())
         .param("cancelRequested", job.cancelRequested())
         .param("testAccuracy", job.testAccuracy())
+        .param("precision", job.precision())
         .update();
   }
 
@@ -189,6 +190,19 @@ public class JdbcJobStore implements JobStore {
         .param(id)
         .query(Integer.class)
         .optional();
+  }
+
+  @Override
+  public boolean recordPrecision(String id, int attempt, String precision, Instant now) {
+    return jdbc.sql(
+                "update jobs set compute_precision = :precision, updated_at = :now"
+                    + " where id = :id and attempts = :attempt")
+            .param("precision", precision)
+            .param("now", ts(now))
+            .param("id", id)
+            .param("attempt", attempt)
+            .update()
+        == 1;
   }
 
   @Override
@@ -399,7 +413,8 @@ public class JdbcJobStore implements JobStore {
         (Integer) rs.getObject("resumed_from_epoch", Integer.class),
         rs.getString("worker"),
         rs.getBoolean("cancel_requested"),
-        nullableDouble(rs, rs.findColumn("test_accuracy")));
+        nullableDouble(rs, rs.findColumn("test_accuracy")),
+        rs.getString("compute_precision"));
   }
 
   static OffsetDateTime ts(Instant instant) {

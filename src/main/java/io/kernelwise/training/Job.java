@@ -26,7 +26,8 @@ public record Job(
     Integer resumedFromEpoch,
     String worker,
     boolean cancelRequested,
-    Double testAccuracy) {
+    Double testAccuracy,
+    String precision) {
 
   /** A new QUEUED job. */
   public static Job queued(
@@ -62,6 +63,7 @@ public record Job(
         null,
         null,
         false,
+        null,
         null);
   }
 }

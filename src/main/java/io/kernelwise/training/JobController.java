@@ -34,7 +34,7 @@ class JobController {
        "hyperparameters": {"epochs": 10, "batchSize": 128,
          "optimizer": {"type": "adam", "learningRate": 0.001},
          "schedule": {"type": "cosine", "warmupEpochs": 1},
-         "augmentation": {"flip": true, "crop": true}},
+         "augmentation": {"flip": true, "crop": true}, "precision": "auto"},
        "device": "auto"}""";
 
   private final JobService jobs;
@@ -51,7 +51,8 @@ class JobController {
       summary = "Queue a training job",
       description =
           "architectureId or an inline architecture spec, a READY datasetId, hyperparameters"
-              + " (defaults filled in) and device auto|cpu|gpu|gpu:N. Validated before anything is"
+              + " (defaults filled in; precision fp32|bf16|auto, bf16 only where the CPU or GPU"
+              + " computes it natively) and device auto|cpu|gpu|gpu:N. Validated before anything is"
               + " stored: 400 names each bad field, 404/409 an unknown or unfitting"
               + " architecture/dataset.",
       requestBody =

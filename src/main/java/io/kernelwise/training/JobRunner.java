@@ -282,7 +282,8 @@ public class JobRunner {
             data.mean(),
             data.std(),
             finalMetrics,
-            result.parameters()));
+            result.parameters(),
+            result.precision()));
   }
 
   /** The engine's view of the job: writes metrics and events, answers "should I stop?". */
@@ -301,6 +302,13 @@ public class JobRunner {
       this.attempt = attempt;
       this.epochs = epochs;
       this.shuttingDown = shuttingDown;
+    }
+
+    @Override
+    public void onStart(String precision) {
+      if (!superseded && !store.recordPrecision(jobId, attempt, precision, clock.instant())) {
+        superseded = true;
+      }
     }
 
     @Override

@@ -160,6 +160,7 @@ public class JobService {
         j.attempts(),
         j.resumedFromEpoch(),
         j.cancelRequested(),
-        j.worker());
+        j.worker(),
+        j.precision());
   }
 }

@@ -55,6 +55,12 @@ public interface JobStore {
   /** Records that {@code attempt} resumed after {@code epoch}; false if the attempt is stale. */
   boolean markResumed(String id, int attempt, int epoch, Instant now);
 
+  /**
+   * The precision (fp32 | bf16) the attempt computes in, {@code auto} resolved; false if {@code
+   * attempt} is no longer the job's attempt.
+   */
+  boolean recordPrecision(String id, int attempt, String precision, Instant now);
+
   /** Current epoch and progress; false if {@code attempt} is no longer the job's attempt. */
   boolean updateProgress(String id, int attempt, int epoch, double progress, Instant now);
 

@@ -42,4 +42,11 @@ public record JobView(
                     + " null before it first runs",
             example = "kernelwise-worker-0",
             nullable = true)
-        String worker) {}
+        String worker,
+    @Schema(
+            description =
+                "what the latest attempt computes in (fp32 or bf16; hyperparameters.precision"
+                    + " auto resolved on the worker); null before it starts",
+            example = "bf16",
+            nullable = true)
+        String precision) {}

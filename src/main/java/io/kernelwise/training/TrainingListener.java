@@ -4,6 +4,9 @@ package io.kernelwise.training;
  * How the training loop reports progress and learns it must stop. Called on the training thread.
  */
 public interface TrainingListener {
+  /** The run starts (or resumes) computing in {@code precision} (fp32 | bf16), auto resolved. */
+  default void onStart(String precision) {}
+
   void onStep(StepMetrics step);
 
   /**

@@ -275,13 +275,24 @@ public class TrainingQueue implements SmartLifecycle {
     return job.queuedAt();
   }
 
-  private void onDeadExecution(ExecutionComplete complete, ExecutionOperations<Void> ops) {
-    String jobId = complete.getExecution().getId();
-    Job job = store.find(jobId).orElse(null);
+  /**
+   * The job of a completed execution, or null after removing the execution when its job is gone or
+   * already final (nothing is left to run).
+   */
+  private Job liveJob(ExecutionComplete complete, ExecutionOperations<Void> ops) {
+    Job job = store.find(complete.getExecution().getId()).orElse(null);
     if (job == null || job.state().terminal()) {
       ops.remove();
+      return null;
+    }
+    return job;
+  }
+
+  private void onDeadExecution(ExecutionComplete complete, ExecutionOperations<Void> ops) {
+    if (liveJob(complete, ops) == null) {
       return;
     }
+    String jobId = complete.getExecution().getId();
     String by = complete.getExecution().pickedBy;
     Instant due = requeue(jobId, "revived: instance " + by + " stopped heartbeating");
     ops.reschedule(complete, due);
@@ -289,10 +300,11 @@ public class TrainingQueue implements SmartLifecycle {
 
   private void onFailure(ExecutionComplete complete, ExecutionOperations<Void> ops) {
     String jobId = complete.getExecution().getId();
-    Job job = store.find(jobId).orElse(null);
-    if (job == null || job.state().terminal()) {
-      ops.remove();
-    } else if (complete.getCause().orElse(null) instanceof JobRunner.InterruptedByShutdown) {
+    Job job = liveJob(complete, ops);
+    if (job == null) {
+      return;
+    }
+    if (complete.getCause().orElse(null) instanceof JobRunner.InterruptedByShutdown) {
       ops.reschedule(complete, job.queuedAt());
     } else if (complete.getExecution().consecutiveFailures >= MAX_INFRASTRUCTURE_RETRIES) {
       String error =

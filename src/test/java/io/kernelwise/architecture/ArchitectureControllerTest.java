@@ -1,16 +1,15 @@
 package io.kernelwise.architecture;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.kernelwise.MigratedH2;
 import io.kernelwise.security.SecuritySlice;
 import io.kernelwise.system.KernelwiseProperties;
 import java.time.Clock;
@@ -26,10 +25,13 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 
-/** Bad specs get a 400 problem+json naming the field, and nothing is stored. */
+/**
+ * Bad specs get a 400 problem+json naming the field, and nothing is stored: the controller and the
+ * real {@link ArchitectureService} on a migrated in-memory table, behind the security chain.
+ */
 @WebMvcTest(ArchitectureController.class)
 @Import({ArchitectureService.class, ArchitectureControllerTest.Config.class, SecuritySlice.class})
 class ArchitectureControllerTest {
@@ -41,10 +43,16 @@ class ArchitectureControllerTest {
     Clock clock() {
       return Clock.systemUTC();
     }
+
+    @Bean
+    ArchitectureRepository architectureRepository() {
+      return new ArchitectureRepository(
+          JdbcClient.create(MigratedH2.create("architectures-slice")));
+    }
   }
 
   @Autowired MockMvc mvc;
-  @MockitoBean ArchitectureRepository repository;
+  @Autowired ArchitectureRepository repository;
 
   static String net(String layers) {
     return net(3, 32, 32, layers);
@@ -175,6 +183,7 @@ class ArchitectureControllerTest {
   @MethodSource("badSpecs")
   void badSpecIsA400NamingTheFieldAndStoresNothing(
       String name, String body, String field, String message) throws Exception {
+    long before = repository.count();
     for (String path : new String[] {"/api/v1/architectures", "/api/v1/architectures/analyze"}) {
       mvc.perform(post(path).contentType(MediaType.APPLICATION_JSON).content(body))
           .andExpect(status().isBadRequest())
@@ -183,11 +192,12 @@ class ArchitectureControllerTest {
           .andExpect(jsonPath("$.errors[*].field", hasItem(field)))
           .andExpect(jsonPath("$.detail", containsString(message)));
     }
-    verify(repository, never()).insert(any());
+    assertThat(repository.count()).isEqualTo(before);
   }
 
   @Test
   void analyzeAnswersWithoutStoring() throws Exception {
+    long before = repository.count();
     mvc.perform(
             post("/api/v1/architectures/analyze")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -196,11 +206,12 @@ class ArchitectureControllerTest {
         .andExpect(jsonPath("$.analysis.parameters.trainable").value(2168362))
         .andExpect(jsonPath("$.analysis.macs").value(26579968))
         .andExpect(jsonPath("$.spec.layers[0].padding").value("same"));
-    verify(repository, never()).insert(any());
+    assertThat(repository.count()).isEqualTo(before);
   }
 
   @Test
   void createStoresAndAnswers201WithLocation() throws Exception {
+    long before = repository.count();
     mvc.perform(
             post("/api/v1/architectures")
                 .contentType(MediaType.APPLICATION_JSON)
@@ -208,6 +219,6 @@ class ArchitectureControllerTest {
         .andExpect(status().isCreated())
         .andExpect(header().string("Location", containsString("/api/v1/architectures/")))
         .andExpect(jsonPath("$.analysis.parameters.total").value(2168362));
-    verify(repository).insert(any());
+    assertThat(repository.count()).isEqualTo(before + 1);
   }
 }

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * images/second and the ratio. Run with {@code bench/training-engine.sh}.
  *
  * <p>Arguments: {@code --data zip} [{@code --epochs 1}] [{@code --threads 2}] [{@code --limit N}]
- * [{@code --specs seed-3x3,seed-5x5,seed-separable}] [{@code --no-peer}] [{@code --augment}].
+ * [{@code --specs seed-3x3,seed-5x5,seed-separable}] [{@code --no-peer}] [{@code --augment}]
+ * [{@code --precision fp32|bf16|auto}].
  */
 public final class TrainingEngineBenchmark {
   private static final Pattern PEER_EPOCH =
@@ -44,6 +45,7 @@ public final class TrainingEngineBenchmark {
     int limit = 0;
     boolean peer = true;
     boolean augment = false;
+    String precision = null;
     List<String> specs = List.of("seed-3x3", "seed-5x5", "seed-separable");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -54,6 +56,7 @@ public final class TrainingEngineBenchmark {
         case "--specs" -> specs = Arrays.asList(args[++i].split(","));
         case "--no-peer" -> peer = false;
         case "--augment" -> augment = true;
+        case "--precision" -> precision = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -99,7 +102,10 @@ public final class TrainingEngineBenchmark {
               new Hyperparameters.Augmentation(augment, augment, 4),
               null,
               0L,
-              null);
+              null,
+              null,
+              null,
+              precision);
       long start = System.nanoTime();
       TrainingResult result =
           engine.train(
@@ -114,9 +120,9 @@ public final class TrainingEngineBenchmark {
       }
       String line =
           String.format(
-              "%-15s djl %7.1f img/s (train() wall incl. setup, validation, checkpoints: %.1f s)"
-                  + " test acc %.4f",
-              name, djl, wall, result.testAccuracy());
+              "%-15s djl %s %7.1f img/s (train() wall incl. setup, validation, checkpoints: %.1f"
+                  + " s) test acc %.4f",
+              name, result.precision(), djl, wall, result.testAccuracy());
       if (peer) {
         double[] p = runPeer(name, data, epochs, threads, limit);
         line +=

@@ -15,16 +15,16 @@ class DatasetNameTest {
   @ValueSource(strings = {"/", "\\\\", "a/", ".zip", "  ", "\u0000", "dir/\u0001.zip"})
   void aFileNameThatNamesNothingIsA400NamingTheField(String filename) {
     ApiException e =
-        catchThrowableOfType(ApiException.class, () -> DatasetService.datasetName(null, filename));
+        catchThrowableOfType(ApiException.class, () -> DatasetUploads.datasetName(null, filename));
     assertThat(e.status().value()).isEqualTo(400);
     assertThat(e.errors()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("name"));
   }
 
   @Test
   void otherFileNamesAreUsedWithoutFoldersOrTheZipSuffix() {
-    assertThat(DatasetService.datasetName(null, "C:\\data\\cifar.ZIP")).isEqualTo("cifar");
-    assertThat(DatasetService.datasetName(null, "../../etc/passwd")).isEqualTo("passwd");
-    assertThat(DatasetService.datasetName(null, "a\u0000b:*?.zip")).isEqualTo("ab:*?");
-    assertThat(DatasetService.datasetName("mine", "/")).isEqualTo("mine");
+    assertThat(DatasetUploads.datasetName(null, "C:\\data\\cifar.ZIP")).isEqualTo("cifar");
+    assertThat(DatasetUploads.datasetName(null, "../../etc/passwd")).isEqualTo("passwd");
+    assertThat(DatasetUploads.datasetName(null, "a\u0000b:*?.zip")).isEqualTo("ab:*?");
+    assertThat(DatasetUploads.datasetName("mine", "/")).isEqualTo("mine");
   }
 }

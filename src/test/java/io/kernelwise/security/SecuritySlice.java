@@ -2,11 +2,10 @@ package io.kernelwise.security;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
+import io.kernelwise.MigratedH2;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.MockMvcBuilderCustomizer;
@@ -15,7 +14,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -36,15 +34,7 @@ public class SecuritySlice {
   private final DataSource dataSource;
 
   public SecuritySlice() {
-    DriverManagerDataSource ds =
-        new DriverManagerDataSource(
-            "jdbc:h2:mem:security-slice-"
-                + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "sa",
-            "");
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    this.dataSource = ds;
+    this.dataSource = MigratedH2.create("security-slice");
   }
 
   @Bean

@@ -210,4 +210,17 @@ class StrictInputTest {
         "expiresAt",
         List.of("{\"name\":\"k\",\"role\":\"reader\",\"expiresAt\":\"soon\"}"));
   }
+
+  /** Spring Boot's mapper ignores unknown fields; a misspelt expiresAt must not mean "never". */
+  @Test
+  void keysRefuseUnknownFields() {
+    refused(
+        "/api/v1/keys",
+        "expires",
+        List.of("{\"name\":\"k\",\"role\":\"reader\",\"expires\":\"2030-01-01T00:00:00Z\"}"));
+    refused(
+        "/api/v1/keys/me/event-tokens",
+        "ttl",
+        List.of("{\"path\":\"/api/v1/jobs/j-1/events\",\"ttl\":3600}"));
+  }
 }

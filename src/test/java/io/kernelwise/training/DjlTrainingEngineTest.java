@@ -1,6 +1,7 @@
 package io.kernelwise.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
@@ -12,9 +13,11 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.kernelwise.TestImages;
 import io.kernelwise.architecture.ArchitectureSpec;
+import io.kernelwise.architecture.SpecParser;
 import io.kernelwise.datasets.LoadedDataset;
 import io.kernelwise.network.DjlNetworkFactory;
 import io.kernelwise.network.Engines;
+import io.kernelwise.network.Precision;
 import io.kernelwise.network.TestSpecs;
 import io.kernelwise.system.KernelwiseProperties;
 import java.io.DataInputStream;
@@ -88,11 +91,17 @@ class DjlTrainingEngineTest {
     final List<StepMetrics> steps = new ArrayList<>();
     final List<EpochMetrics> epochs = new ArrayList<>();
     final IntPredicate cancelAtPoll;
+    String precision;
     int polls;
     boolean cancelled;
 
     Recorder(IntPredicate cancelAtPoll) {
       this.cancelAtPoll = cancelAtPoll;
+    }
+
+    @Override
+    public void onStart(String precision) {
+      this.precision = precision;
     }
 
     @Override
@@ -160,6 +169,68 @@ class DjlTrainingEngineTest {
               .singletonOrThrow();
       double accuracy = logits.argMax(1).eq(batch.y()).sum().getLong() / (double) test.count();
       assertThat(accuracy).isEqualTo(result.testAccuracy());
+    }
+  }
+
+  /** A small net with batch norm, so the bf16 route's mixed-type BN trains and resumes too. */
+  static final String SMALL_BN =
+      """
+      {"name":"small-bn","input":{"channels":3,"height":32,"width":32},"classes":10,"layers":[
+        {"type":"conv","filters":16,"kernel":3,"batchNorm":true,"activation":"relu"},
+        {"type":"maxPool","size":2},
+        {"type":"conv","filters":32,"kernel":3,"batchNorm":true,"activation":"relu"},
+        {"type":"maxPool","size":2},
+        {"type":"flatten"},
+        {"type":"dense","units":64,"activation":"relu"},
+        {"type":"dense","units":10}]}""";
+
+  @Test
+  void bf16TrainsScriptedResumesFromItsCheckpointAndServesThroughTheDjlBlocks() throws Exception {
+    assumeTrue(Precision.cpuHasBf16(), "this CPU has no native bf16");
+    ArchitectureSpec spec =
+        new SpecParser(8)
+            .parse(tools.jackson.databind.json.JsonMapper.shared().readTree(SMALL_BN), "");
+    Hyperparameters bf16 =
+        new Hyperparameters(4, 32, null, null, null, null, 7L, null, null, null, "bf16");
+    Recorder crashed = new Recorder(poll -> poll == 2 * 13 + 3);
+    TrainingResult interrupted = engine.train(request(spec, mini, bf16), crashed);
+    assertThat(interrupted.cancelled()).isTrue();
+    assertThat(interrupted.precision()).isEqualTo("bf16");
+    assertThat(crashed.precision).isEqualTo("bf16");
+    assertThat(crashed.epochs).extracting(EpochMetrics::epoch).containsExactly(1, 2);
+
+    Recorder resumed = new Recorder(poll -> false);
+    TrainingResult result = engine.train(request(spec, mini, bf16), resumed);
+    assertThat(result.resumedFromEpoch()).isEqualTo(2);
+    assertThat(resumed.epochs).extracting(EpochMetrics::epoch).containsExactly(3, 4);
+    assertThat(result.epochs().get(3).trainLoss()).isLessThan(result.epochs().get(0).trainLoss());
+    assertThat(result.testAccuracy()).isGreaterThanOrEqualTo(0.2);
+
+    // the final parameters are fp32 DJL-block parameters: served in fp32, they answer like the
+    // bf16 evaluation within bf16's rounding
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu());
+        InputStream in = Files.newInputStream(result.parameters())) {
+      Block block = factory.build(spec);
+      block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+      block.loadParameters(manager, new DataInputStream(in));
+      DeviceImages test =
+          new DeviceImages(
+              manager,
+              mini.test().pixels(),
+              mini.test().labels(),
+              java.util.stream.IntStream.range(0, mini.test().count()).toArray(),
+              3,
+              32,
+              32,
+              mini.mean(),
+              mini.std());
+      DeviceImages.Batch batch = test.slice(manager, 0, test.count());
+      var logits =
+          block
+              .forward(new ParameterStore(manager, false), new NDList(batch.x()), false)
+              .singletonOrThrow();
+      double accuracy = logits.argMax(1).eq(batch.y()).sum().getLong() / (double) test.count();
+      assertThat(accuracy).isCloseTo(result.testAccuracy(), within(0.05));
     }
   }
 

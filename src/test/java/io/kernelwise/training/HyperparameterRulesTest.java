@@ -46,6 +46,38 @@ class HyperparameterRulesTest {
   }
 
   @Test
+  void precisionIsFp32Bf16OrAutoAndBf16NeedsACpuThatComputesIt() {
+    ApiException e = rejected("{\"precision\":\"fp16\"}");
+    assertThat(e.status().value()).isEqualTo(400);
+    assertThat(e.errors())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.field()).isEqualTo("hyperparameters.precision");
+              assertThat(p.message()).contains("fp32, bf16, auto");
+            });
+    Hyperparameters bf16 = hp("bf16");
+    assertThat(HyperparameterRules.problems(bf16, true)).isEmpty();
+    assertThat(HyperparameterRules.problems(bf16, false))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.field()).isEqualTo("hyperparameters.precision");
+              assertThat(p.message()).contains("AVX512_BF16").contains("auto");
+            });
+    // auto falls back to fp32 where bf16 is not native; fp32 is the default
+    assertThat(HyperparameterRules.problems(hp("auto"), false)).isEmpty();
+    assertThat(HyperparameterRules.problems(hp(null), false)).isEmpty();
+    assertThat(hp(null).precision()).isEqualTo("fp32");
+  }
+
+  private static Hyperparameters hp(String precision) {
+    return new Hyperparameters(
+            null, null, null, null, null, null, null, null, null, null, precision)
+        .withDefaults();
+  }
+
+  @Test
   void batchSizeOneIsRefusedWithTheReason() {
     ApiException e = rejected("{\"batchSize\":1}");
     assertThat(e.status().value()).isEqualTo(400);

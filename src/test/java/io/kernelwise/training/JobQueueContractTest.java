@@ -363,6 +363,18 @@ abstract class JobQueueContractTest {
     assertThat(job(job.id()).worker()).isEqualTo("w1");
   }
 
+  @Test
+  void theComputedPrecisionIsRecordedForTheCurrentAttemptOnly() {
+    Job job = newJob(2);
+    store.insert(job);
+    assertThat(job(job.id()).precision()).isNull();
+    Instant now = CLOCK.instant();
+    assertThat(store.startAttempt(job.id(), "w1", now)).contains(1);
+    assertThat(store.recordPrecision(job.id(), 1, "bf16", now)).isTrue();
+    assertThat(store.recordPrecision(job.id(), 2, "fp32", now)).isFalse(); // not its attempt
+    assertThat(job(job.id()).precision()).isEqualTo("bf16");
+  }
+
   /** A job executed again while still RUNNING goes back through QUEUED, visibly. */
   @Test
   void aJobExecutedAgainWhileStillRunningIsRequeuedBeforeItsNewAttempt() {

@@ -93,6 +93,11 @@ class TrainingMetricsTest {
     }
 
     @Override
+    public boolean recordPrecision(String id, int attempt, String precision, Instant now) {
+      return true;
+    }
+
+    @Override
     public boolean markResumed(String id, int attempt, int epoch, Instant now) {
       return false;
     }

@@ -1,0 +1,180 @@
+package io.kernelwise.network;
+
+import io.kernelwise.architecture.Activation;
+import io.kernelwise.architecture.Size2;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TorchScript statements of the walk, one assignment per primitive layer, with functional aten ops
+ * (the serialized form: {@code torch.X} is {@code aten::X} there). Parameters are declared in the
+ * order the layers create them, which is the order DJL lists its blocks' parameters.
+ */
+final class ScriptSink implements LayerSink {
+  // c10::ScalarType codes: the serialized TorchScript writes dtypes as integers
+  static final int FLOAT32 = 6;
+  static final int BFLOAT16 = 15;
+
+  private final ScriptModule module;
+  private final List<String> lines = new ArrayList<>();
+  private String value;
+
+  ScriptSink(ScriptModule module, String input) {
+    this.module = module;
+    this.value = input;
+  }
+
+  List<String> lines() {
+    return lines;
+  }
+
+  String value() {
+    return value;
+  }
+
+  /** Appends {@code value = expression} with a fresh variable. */
+  void assign(String expression) {
+    String name = module.freshName();
+    lines.add(name + " = " + expression);
+    value = name;
+  }
+
+  @Override
+  public void conv(
+      int in,
+      int filters,
+      Size2 kernel,
+      Size2 stride,
+      Size2 padding,
+      Size2 dilation,
+      int groups,
+      boolean bias) {
+    String w = module.parameter("weight", true, filters, in / groups, kernel.h(), kernel.w());
+    String b = bias ? module.parameter("bias", true, filters) : null;
+    assign(
+        "torch.conv2d("
+            + String.join(
+                ", ",
+                value,
+                module.cast(w),
+                b == null ? "None" : module.cast(b),
+                list(stride),
+                list(padding),
+                list(dilation),
+                Integer.toString(groups))
+            + ")");
+  }
+
+  @Override
+  public void batchNorm(int channels) {
+    // DJL's order: gamma, beta, running mean, running variance; the statistics do not train
+    String gamma = module.parameter("gamma", true, channels);
+    String beta = module.parameter("beta", true, channels);
+    String mean = module.parameter("running_mean", false, channels);
+    String var = module.parameter("running_var", false, channels);
+    // fp32 parameters and statistics on a bf16 input: the CPU kernel takes mixed types and
+    // updates the fp32 statistics in place
+    assign(
+        "torch.batch_norm("
+            + String.join(
+                ", ",
+                value,
+                "self." + gamma,
+                "self." + beta,
+                "self." + mean,
+                "self." + var,
+                "self.training",
+                "0.1",
+                "1.0000000000000001e-05",
+                "True")
+            + ")");
+  }
+
+  @Override
+  public void activation(Activation activation) {
+    switch (activation) {
+      case NONE -> {}
+      case RELU -> assign("torch.relu(" + value + ")");
+      case RELU6 -> assign("torch.hardtanh(" + value + ", 0., 6.)");
+      case GELU -> assign("torch.gelu(" + value + ")");
+      case SILU -> assign("torch.silu(" + value + ")");
+      case SIGMOID -> assign("torch.sigmoid(" + value + ")");
+      case TANH -> assign("torch.tanh(" + value + ")");
+      case SOFTMAX -> assign("torch.softmax(" + value + ", 1)");
+    }
+  }
+
+  @Override
+  public void pool(boolean max, Size2 size, Size2 stride, Size2 padding) {
+    String geometry = String.join(", ", value, list(size), list(stride), list(padding));
+    assign(
+        max
+            ? "torch.max_pool2d(" + geometry + ", [1, 1], False)"
+            : "torch.avg_pool2d(" + geometry + ", False, True, None)");
+  }
+
+  @Override
+  public void globalAvgPool() {
+    assign("torch.flatten(torch.adaptive_avg_pool2d(" + value + ", [1, 1]), 1)");
+  }
+
+  @Override
+  public void flatten() {
+    assign("torch.flatten(" + value + ", 1)");
+  }
+
+  @Override
+  public void dense(int in, int units, boolean bias) {
+    String w = module.parameter("weight", true, units, in);
+    String b = bias ? module.parameter("bias", true, units) : null;
+    assign(
+        "torch.linear("
+            + value
+            + ", "
+            + module.cast(w)
+            + ", "
+            + (b == null ? "None" : module.cast(b))
+            + ")");
+  }
+
+  @Override
+  public void dropout(double rate) {
+    assign("torch.dropout(" + value + ", " + number(rate) + ", self.training)");
+  }
+
+  @Override
+  public LayerSink branch() {
+    return new ScriptSink(module, value);
+  }
+
+  @Override
+  public void nest(LayerSink body) {
+    ScriptSink b = (ScriptSink) body;
+    lines.addAll(b.lines);
+    value = b.value;
+  }
+
+  @Override
+  public void sum(LayerSink body, LayerSink shortcut) {
+    ScriptSink b = (ScriptSink) body;
+    lines.addAll(b.lines);
+    String other = value;
+    if (shortcut != null) {
+      ScriptSink s = (ScriptSink) shortcut;
+      lines.addAll(s.lines);
+      other = s.value;
+    }
+    assign("torch.add(" + b.value + ", " + other + ")");
+  }
+
+  private static String list(Size2 s) {
+    return "[" + s.h() + ", " + s.w() + "]";
+  }
+
+  /** A float literal TorchScript's lexer reads (never an exponent with a capital E). */
+  static String number(double v) {
+    String s = BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    return s.contains(".") ? s : s + ".0";
+  }
+}
