@@ -46,6 +46,9 @@ public class DjlTrainingEngine implements TrainingEngine {
   // -Dkernelwise.training.channels-last=false to compare
   private static final boolean CHANNELS_LAST =
       Boolean.parseBoolean(System.getProperty("kernelwise.training.channels-last", "true"));
+  // fp32 through the scripted module too (one native forward instead of one call per layer); off
+  // by default until the benchmark says so: -Dkernelwise.training.scripted-fp32=true to compare
+  static final String SCRIPTED_FP32 = "kernelwise.training.scripted-fp32";
 
   private final Engine engine;
   private final NetworkFactory networks;
@@ -124,8 +127,9 @@ public class DjlTrainingEngine implements TrainingEngine {
       listener.onStart(precision.json());
       // bf16 only runs scripted; the DJL blocks stay the format of checkpoints and final
       // parameters (same parameters, same order), so nothing downstream knows the difference
+      boolean script = precision == Precision.BF16 || Boolean.getBoolean(SCRIPTED_FP32);
       try (ScriptedNetwork scripted =
-          precision == Precision.BF16
+          script
               ? ScriptedNetwork.of(request.spec(), block, precision, CHANNELS_LAST, root)
               : null) {
         return train(block, scripted, precision);

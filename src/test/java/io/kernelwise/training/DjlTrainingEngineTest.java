@@ -235,6 +235,23 @@ class DjlTrainingEngineTest {
   }
 
   @Test
+  void fp32CanTrainScriptedToo() {
+    System.setProperty(DjlTrainingEngine.SCRIPTED_FP32, "true");
+    try {
+      TrainingResult result =
+          engine.train(
+              request(TestSpecs.seed5x5(), subset(mini, 200, true), hp(2, 50, false)),
+              new Recorder(poll -> false));
+      assertThat(result.precision()).isEqualTo("fp32");
+      assertThat(result.epochs()).hasSize(2);
+      assertThat(result.epochs().get(1).trainLoss()).isLessThan(result.epochs().get(0).trainLoss());
+      assertThat(result.parameters()).exists();
+    } finally {
+      System.clearProperty(DjlTrainingEngine.SCRIPTED_FP32);
+    }
+  }
+
+  @Test
   void cancelStopsWithinOneStep() {
     Recorder recorder = new Recorder(poll -> poll == 5);
     TrainingResult result =
