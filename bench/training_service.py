@@ -95,7 +95,9 @@ def main():
     p.add_argument("--no-channels-last", action="store_true",
                    help="the scripted route in NCHW (-Dkernelwise.training.channels-last=false)")
     p.add_argument("--scripted-fp32", action="store_true",
-                   help="fp32 through the scripted route too (-Dkernelwise.training.scripted-fp32=true)")
+                   help="fp32 through the scripted route (the default; -Dkernelwise.training.scripted-fp32=true)")
+    p.add_argument("--djl-blocks", action="store_true",
+                   help="fp32 on DJL's own blocks (-Dkernelwise.training.scripted-fp32=false)")
     p.add_argument("--spec-dir", default=os.path.join(SHARED, "bench", "specs"),
                    help="where SPEC.json files are read (the project's presets: src/main/resources/architecture/presets)")
     p.add_argument("--peer-python", action="append",
@@ -116,6 +118,7 @@ def main():
     log = open(os.path.join(data_dir, "service.log"), "w")
     jvm = ["-Dkernelwise.training.channels-last=false"] if a.no_channels_last else []
     jvm += ["-Dkernelwise.training.scripted-fp32=true"] if a.scripted_fp32 else []
+    jvm += ["-Dkernelwise.training.scripted-fp32=false"] if a.djl_blocks else []
     service = subprocess.Popen(
         ["java", f"-Xmx{a.xmx}", *jvm, "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
          f"--kernelwise.training.threads={a.threads}", f"--kernelwise.security.admin-key={KEY}"], stdout=log, stderr=subprocess.STDOUT)

@@ -46,8 +46,9 @@ public class DjlTrainingEngine implements TrainingEngine {
   // -Dkernelwise.training.channels-last=false to compare
   private static final boolean CHANNELS_LAST =
       Boolean.parseBoolean(System.getProperty("kernelwise.training.channels-last", "true"));
-  // fp32 through the scripted module too (one native forward instead of one call per layer); off
-  // by default until the benchmark says so: -Dkernelwise.training.scripted-fp32=true to compare
+  // fp32 through the scripted module too (one native forward instead of one call per layer): on
+  // by default, 1.25x DJL's own blocks for seed-3x3 (docs/benchmarks.md, issue 13);
+  // -Dkernelwise.training.scripted-fp32=false trains fp32 on the DJL blocks
   static final String SCRIPTED_FP32 = "kernelwise.training.scripted-fp32";
 
   private final Engine engine;
@@ -127,7 +128,7 @@ public class DjlTrainingEngine implements TrainingEngine {
       listener.onStart(precision.json());
       // bf16 only runs scripted; the DJL blocks stay the format of checkpoints and final
       // parameters (same parameters, same order), so nothing downstream knows the difference
-      boolean script = precision == Precision.BF16 || Boolean.getBoolean(SCRIPTED_FP32);
+      boolean script = precision == Precision.BF16 || Boolean.parseBoolean(System.getProperty(SCRIPTED_FP32, "true"));
       try (ScriptedNetwork scripted =
           script
               ? ScriptedNetwork.of(request.spec(), block, precision, CHANNELS_LAST, root)

@@ -235,8 +235,8 @@ class DjlTrainingEngineTest {
   }
 
   @Test
-  void fp32CanTrainScriptedToo() {
-    System.setProperty(DjlTrainingEngine.SCRIPTED_FP32, "true");
+  void fp32CanStillTrainOnDjlsOwnBlocks() {
+    System.setProperty(DjlTrainingEngine.SCRIPTED_FP32, "false");
     try {
       TrainingResult result =
           engine.train(
