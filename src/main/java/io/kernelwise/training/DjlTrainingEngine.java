@@ -128,7 +128,9 @@ public class DjlTrainingEngine implements TrainingEngine {
       listener.onStart(precision.json());
       // bf16 only runs scripted; the DJL blocks stay the format of checkpoints and final
       // parameters (same parameters, same order), so nothing downstream knows the difference
-      boolean script = precision == Precision.BF16 || Boolean.parseBoolean(System.getProperty(SCRIPTED_FP32, "true"));
+      boolean script =
+          precision == Precision.BF16
+              || Boolean.parseBoolean(System.getProperty(SCRIPTED_FP32, "true"));
       try (ScriptedNetwork scripted =
           script
               ? ScriptedNetwork.of(request.spec(), block, precision, CHANNELS_LAST, root)
