@@ -58,7 +58,12 @@ public record KernelwiseProperties(
       // the claims it held under the same name as soon as their heartbeat is stale
       @DefaultValue("") String instanceName,
       // jobs: how often a running job re-reads its cancel flag from the database
-      @DefaultValue("500ms") Duration cancelPollInterval) {
+      @DefaultValue("500ms") Duration cancelPollInterval,
+      // fp32 through the scripted TorchScript module (one native forward instead of one call per
+      // layer; 1.25x DJL's own blocks for seed-3x3, docs/benchmarks.md); false: DJL's blocks
+      @DefaultValue("true") boolean scriptedFp32,
+      // the scripted route in channels-last (oneDNN's NHWC kernels are faster on CPUs); false: NCHW
+      @DefaultValue("true") boolean channelsLast) {
 
     public Training {
       if (workers > 1) {

@@ -40,16 +40,6 @@ import org.springframework.stereotype.Component;
 public class DjlTrainingEngine implements TrainingEngine {
   private static final Logger log = LoggerFactory.getLogger(DjlTrainingEngine.class);
   static final String FINAL_PARAMETERS = "final.params";
-  // evaluation reuses the training batch shape: new shapes make libtorch/oneDNN allocate anew
-  private static final int MAX_EVAL_BATCH = 256;
-  // channels-last is faster for the scripted convolutions on this CPU (oneDNN's NHWC kernels);
-  // -Dkernelwise.training.channels-last=false to compare
-  private static final boolean CHANNELS_LAST =
-      Boolean.parseBoolean(System.getProperty("kernelwise.training.channels-last", "true"));
-  // fp32 through the scripted module too (one native forward instead of one call per layer): on
-  // by default, 1.25x DJL's own blocks for seed-3x3 (docs/benchmarks.md, issue 13);
-  // -Dkernelwise.training.scripted-fp32=false trains fp32 on the DJL blocks
-  static final String SCRIPTED_FP32 = "kernelwise.training.scripted-fp32";
 
   private final Engine engine;
   private final NetworkFactory networks;
@@ -128,12 +118,10 @@ public class DjlTrainingEngine implements TrainingEngine {
       listener.onStart(precision.json());
       // bf16 only runs scripted; the DJL blocks stay the format of checkpoints and final
       // parameters (same parameters, same order), so nothing downstream knows the difference
-      boolean script =
-          precision == Precision.BF16
-              || Boolean.parseBoolean(System.getProperty(SCRIPTED_FP32, "true"));
+      boolean script = precision == Precision.BF16 || settings.scriptedFp32();
       try (ScriptedNetwork scripted =
           script
-              ? ScriptedNetwork.of(request.spec(), block, precision, CHANNELS_LAST, root)
+              ? ScriptedNetwork.of(request.spec(), block, precision, settings.channelsLast(), root)
               : null) {
         return train(block, scripted, precision);
       }
@@ -155,21 +143,17 @@ public class DjlTrainingEngine implements TrainingEngine {
       int startEpoch = resumed.map(s -> s.epoch() + 1).orElse(1);
       List<EpochMetrics> epochs =
           new ArrayList<>(resumed.map(Checkpoints.State::epochs).orElse(List.of()));
-      boolean maximize =
-          hp.earlyStopping() == null || !"valLoss".equals(hp.earlyStopping().metric());
-      double best =
-          resumed
-              .map(Checkpoints.State::best)
-              .orElse(maximize ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
-      int badEpochs = resumed.map(Checkpoints.State::badEpochs).orElse(0);
+      EarlyStopping stopping = new EarlyStopping(hp.earlyStopping(), resumed);
       resumed.ifPresent(s -> log.info("job {} resumes after epoch {}", request.jobId(), s.epoch()));
 
-      int[][] split = trainAndValidationIndices();
-      try (DeviceImages train = images(data.train(), split[0]);
+      TrainingOrder.Split split =
+          TrainingOrder.split(
+              data.train().count(), data.test() != null, hp.seed(), hp.validationSplit());
+      try (DeviceImages train = images(data.train(), split.train());
           DeviceImages validation =
               data.test() != null
                   ? images(data.test(), IntStream.range(0, data.test().count()).toArray())
-                  : images(data.train(), split[1])) {
+                  : images(data.train(), split.validation())) {
         int[] batches = HyperparameterRules.batches(train.count(), hp.batchSize());
         long stepsPerEpoch = batches.length - 1;
         LearningRates rates =
@@ -177,9 +161,7 @@ public class DjlTrainingEngine implements TrainingEngine {
                 hp.optimizer().learningRate(), hp.schedule(), hp.epochs(), stepsPerEpoch);
         ParameterStore store = new ParameterStore(root, false);
         // a run checkpointed right after early stopping does not train on when resumed
-        boolean stoppedEarly =
-            hp.earlyStopping() != null && badEpochs >= hp.earlyStopping().patience();
-        for (int epoch = startEpoch; epoch <= hp.epochs() && !stoppedEarly; epoch++) {
+        for (int epoch = startEpoch; epoch <= hp.epochs() && !stopping.stopped(); epoch++) {
           EpochMetrics metrics =
               trainEpoch(epoch, net, store, updater, train, validation, rates, batches);
           if (metrics == null) {
@@ -188,16 +170,7 @@ public class DjlTrainingEngine implements TrainingEngine {
           }
           epochs.add(metrics);
           listener.onEpoch(metrics);
-          if (hp.earlyStopping() != null) {
-            double value = maximize ? metrics.valAccuracy() : metrics.valLoss();
-            if (maximize ? value > best : value < best) {
-              best = value;
-              badEpochs = 0;
-            } else {
-              badEpochs++;
-            }
-            stoppedEarly = badEpochs >= hp.earlyStopping().patience();
-          }
+          stopping.record(metrics);
           if (request.checkpointDir() != null) {
             if (scripted != null) {
               scripted.copyTo(block);
@@ -205,7 +178,13 @@ public class DjlTrainingEngine implements TrainingEngine {
             Checkpoints.write(
                 request.checkpointDir(),
                 new Checkpoints.State(
-                    epoch, hp.seed(), best, badEpochs, updater.steps(), epochs, precision.json()),
+                    epoch,
+                    hp.seed(),
+                    stopping.best(),
+                    stopping.badEpochs(),
+                    updater.steps(),
+                    epochs,
+                    precision.json()),
                 block,
                 updater);
           }
@@ -216,7 +195,7 @@ public class DjlTrainingEngine implements TrainingEngine {
           testAccuracy =
               last != null && last.epoch() >= startEpoch
                   ? last.valAccuracy()
-                  : evaluate(net, store, validation)[1];
+                  : evaluate(net, store, validation).accuracy();
         }
         Path parameters = null;
         if (request.checkpointDir() != null) {
@@ -228,7 +207,7 @@ public class DjlTrainingEngine implements TrainingEngine {
         }
         return new TrainingResult(
             false,
-            stoppedEarly,
+            stopping.stopped(),
             startEpoch - 1,
             List.copyOf(epochs),
             testAccuracy,
@@ -253,7 +232,7 @@ public class DjlTrainingEngine implements TrainingEngine {
       long epochSeed = hp.seed() * 1_000_003L + epoch;
       SplittableRandom rng = new SplittableRandom(epochSeed);
       engine.setRandomSeed((int) (epochSeed ^ (epochSeed >>> 32)));
-      int[] order = permutation(train.count(), rng);
+      int[] order = TrainingOrder.permutation(train.count(), rng);
       DeviceImages.Augment augment =
           new DeviceImages.Augment(
               hp.augmentation().flip(),
@@ -276,7 +255,8 @@ public class DjlTrainingEngine implements TrainingEngine {
             DeviceImages.Batch batch = train.batch(step, order, from, to, augment, rng);
             try (GradientCollector collector = engine.newGradientCollector()) {
               NDArray logits = block.forward(store, new NDList(batch.x()), true).singletonOrThrow();
-              NDArray loss = crossEntropy(logits, batch.y(), hp.labelSmoothing().floatValue());
+              NDArray loss =
+                  Evaluation.crossEntropy(logits, batch.y(), hp.labelSmoothing().floatValue());
               collector.backward(loss);
               NDArray detached = loss.stopGradient();
               lossSum.addi(detached.mul(batch.size()));
@@ -301,40 +281,22 @@ public class DjlTrainingEngine implements TrainingEngine {
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         double trainLoss = lossSum.getFloat() / seen;
         double trainAccuracy = (double) correct.getLong() / seen;
-        double[] val = evaluate(block, store, validation);
+        Evaluation.Score val = evaluate(block, store, validation);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new EpochMetrics(
-            epoch, trainLoss, trainAccuracy, val[0], val[1], lr, seen / trainSeconds, seconds);
+            epoch,
+            trainLoss,
+            trainAccuracy,
+            val.loss(),
+            val.accuracy(),
+            lr,
+            seen / trainSeconds,
+            seconds);
       }
     }
 
-    /**
-     * Mean loss and accuracy in inference mode (BN running statistics, no dropout); with {@code
-     * testTimeFlip} the logits are the mean of the image's and its mirror image's.
-     */
-    private double[] evaluate(Block block, ParameterStore store, DeviceImages images) {
-      try (NDManager eval = root.newSubManager()) {
-        NDArray lossSum = eval.zeros(new Shape(), DataType.FLOAT32);
-        NDArray correct = eval.zeros(new Shape(), DataType.INT64);
-        int size = Math.min(MAX_EVAL_BATCH, hp.batchSize());
-        for (int from = 0; from < images.count(); from += size) {
-          int to = Math.min(images.count(), from + size);
-          try (NDManager step = eval.newSubManager()) {
-            DeviceImages.Batch batch = images.slice(step, from, to);
-            NDArray logits = block.forward(store, new NDList(batch.x()), false).singletonOrThrow();
-            if (hp.testTimeFlip()) {
-              NDArray mirrored =
-                  block.forward(store, new NDList(batch.x().flip(3)), false).singletonOrThrow();
-              logits = logits.add(mirrored).divi(2);
-            }
-            lossSum.addi(crossEntropy(logits, batch.y()).mul(batch.size()));
-            correct.addi(logits.argMax(1).eq(batch.y()).sum());
-          }
-        }
-        return new double[] {
-          lossSum.getFloat() / images.count(), (double) correct.getLong() / images.count()
-        };
-      }
+    private Evaluation.Score evaluate(Block block, ParameterStore store, DeviceImages images) {
+      return Evaluation.evaluate(block, store, images, hp.batchSize(), hp.testTimeFlip(), root);
     }
 
     private DeviceImages images(ImageSplit split, int[] indices) {
@@ -349,50 +311,5 @@ public class DjlTrainingEngine implements TrainingEngine {
           data.mean(),
           data.std());
     }
-
-    /** Train indices, and the seeded hold-out when the dataset has no test split. */
-    private int[][] trainAndValidationIndices() {
-      int n = data.train().count();
-      if (data.test() != null) {
-        return new int[][] {IntStream.range(0, n).toArray(), new int[0]};
-      }
-      int[] shuffled = permutation(n, new SplittableRandom(hp.seed()));
-      int held = HyperparameterRules.heldOut(n, hp.validationSplit());
-      int[] validation = java.util.Arrays.copyOfRange(shuffled, 0, held);
-      int[] train = java.util.Arrays.copyOfRange(shuffled, held, n);
-      java.util.Arrays.sort(validation);
-      java.util.Arrays.sort(train);
-      return new int[][] {train, validation};
-    }
-  }
-
-  /** Mean softmax cross-entropy of logits (N, classes) against int64 labels (N). */
-  static NDArray crossEntropy(NDArray logits, NDArray labels) {
-    return crossEntropy(logits, labels, 0f);
-  }
-
-  /**
-   * Cross-entropy against labels smoothed by {@code smoothing}: the target puts 1 - smoothing on
-   * the label and spreads smoothing evenly over all classes (as PyTorch's {@code label_smoothing}).
-   */
-  static NDArray crossEntropy(NDArray logits, NDArray labels, float smoothing) {
-    NDArray logp = logits.logSoftmax(1);
-    NDArray nll = logp.gather(labels.reshape(-1, 1), 1).mean().neg();
-    if (smoothing == 0) {
-      return nll;
-    }
-    return nll.mul(1 - smoothing).add(logp.mean().neg().mul(smoothing));
-  }
-
-  /** A seeded Fisher-Yates permutation of 0..n-1. */
-  public static int[] permutation(int n, SplittableRandom rng) {
-    int[] order = IntStream.range(0, n).toArray();
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 }

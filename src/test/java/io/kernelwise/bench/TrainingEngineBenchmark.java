@@ -82,7 +82,9 @@ public final class TrainingEngineBenchmark {
                 50,
                 "cpu",
                 "bench",
-                Duration.ofMillis(500)),
+                Duration.ofMillis(500),
+                true,
+                true),
             null,
             null,
             new KernelwiseProperties.Djl(true));

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DjlTrainingEngineTest {
   static final Path MINI = TestImages.fixture();
   static LoadedDataset mini;
+  static Engines engines;
   static DjlNetworkFactory factory;
   static DjlTrainingEngine engine;
 
@@ -43,7 +44,7 @@ class DjlTrainingEngineTest {
   @BeforeAll
   static void setUp() {
     mini = ZipImageDatasets.load(MINI, 2);
-    Engines engines =
+    engines =
         new Engines(
             new KernelwiseProperties(
                 null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
@@ -52,6 +53,10 @@ class DjlTrainingEngineTest {
   }
 
   static KernelwiseProperties properties(int stepMetricsEvery) {
+    return properties(stepMetricsEvery, true);
+  }
+
+  static KernelwiseProperties properties(int stepMetricsEvery, boolean scriptedFp32) {
     return new KernelwiseProperties(
         null,
         null,
@@ -64,7 +69,9 @@ class DjlTrainingEngineTest {
             stepMetricsEvery,
             "cpu",
             "engine-test",
-            Duration.ofMillis(500)),
+            Duration.ofMillis(500),
+            scriptedFp32,
+            true),
         null,
         null,
         new KernelwiseProperties.Djl(true));
@@ -236,19 +243,15 @@ class DjlTrainingEngineTest {
 
   @Test
   void fp32CanStillTrainOnDjlsOwnBlocks() {
-    System.setProperty(DjlTrainingEngine.SCRIPTED_FP32, "false");
-    try {
-      TrainingResult result =
-          engine.train(
-              request(TestSpecs.seed5x5(), subset(mini, 200, true), hp(2, 50, false)),
-              new Recorder(poll -> false));
-      assertThat(result.precision()).isEqualTo("fp32");
-      assertThat(result.epochs()).hasSize(2);
-      assertThat(result.epochs().get(1).trainLoss()).isLessThan(result.epochs().get(0).trainLoss());
-      assertThat(result.parameters()).exists();
-    } finally {
-      System.clearProperty(DjlTrainingEngine.SCRIPTED_FP32);
-    }
+    DjlTrainingEngine djlBlocks = new DjlTrainingEngine(engines, factory, properties(1, false));
+    TrainingResult result =
+        djlBlocks.train(
+            request(TestSpecs.seed5x5(), subset(mini, 200, true), hp(2, 50, false)),
+            new Recorder(poll -> false));
+    assertThat(result.precision()).isEqualTo("fp32");
+    assertThat(result.epochs()).hasSize(2);
+    assertThat(result.epochs().get(1).trainLoss()).isLessThan(result.epochs().get(0).trainLoss());
+    assertThat(result.parameters()).exists();
   }
 
   @Test

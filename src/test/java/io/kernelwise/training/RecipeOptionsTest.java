@@ -87,9 +87,9 @@ class RecipeOptionsTest {
       }
     }
     expected /= 2;
-    float smoothed = DjlTrainingEngine.crossEntropy(logits, labels, (float) eps).getFloat();
+    float smoothed = Evaluation.crossEntropy(logits, labels, (float) eps).getFloat();
     assertThat((double) smoothed).isCloseTo(expected, within(1e-5));
-    float plain = DjlTrainingEngine.crossEntropy(logits, labels, 0f).getFloat();
+    float plain = Evaluation.crossEntropy(logits, labels, 0f).getFloat();
     assertThat(plain).isLessThan(smoothed);
   }
 
