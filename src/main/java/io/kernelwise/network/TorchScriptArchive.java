@@ -21,7 +21,11 @@ final class TorchScriptArchive {
 
   /** {@code values.get(i)} holds parameter i's elements in row-major order. */
   static byte[] write(ScriptModule module, List<float[]> values) {
-    List<ScriptModule.Param> params = module.parameters();
+    return write(module.source(), module.parameters(), values);
+  }
+
+  /** The archive of {@code __torch__.Net} with {@code source} as its code and these parameters. */
+  static byte[] write(String source, List<ScriptModule.Param> params, List<float[]> values) {
     if (values.size() != params.size()) {
       throw new IllegalArgumentException(
           values.size() + " values for " + params.size() + " parameters");
@@ -30,7 +34,7 @@ final class TorchScriptArchive {
     zip.add(FOLDER + "/version", ascii(VERSION));
     zip.add(FOLDER + "/.data/version", ascii(VERSION));
     zip.add(FOLDER + "/byteorder", ascii("little"));
-    zip.add(FOLDER + "/code/__torch__.py", module.source().getBytes(StandardCharsets.UTF_8));
+    zip.add(FOLDER + "/code/__torch__.py", source.getBytes(StandardCharsets.UTF_8));
     zip.add(FOLDER + "/constants.pkl", new Pickler().emptyTuple().stop());
     zip.add(FOLDER + "/data.pkl", moduleState(params));
     for (int i = 0; i < params.size(); i++) {

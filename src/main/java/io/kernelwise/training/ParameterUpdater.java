@@ -6,17 +6,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.kernelwise.network.FusedUpdate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Adam or SGD (momentum, optionally Nesterov's; L2 weight decay, optionally not on biases and
- * normalization parameters) over a block's trainable parameters, using the engine's fused update
- * kernels where they exist (Adam, plain momentum SGD). Unlike DJL's {@code Optimizer}, it exposes
- * its state (moments, step count) so checkpoints can carry it and a resumed run continues the same
- * optimisation.
+ * normalization parameters) over a block's trainable parameters. Adam and Nesterov run PyTorch's
+ * fused kernels over each group of parameters sharing a weight decay ({@link FusedUpdate}); plain
+ * momentum SGD, and any libtorch without those kernels, use DJL's per-parameter updates. Unlike
+ * DJL's {@code Optimizer}, it exposes its state (moments, step count) so checkpoints can carry it
+ * and a resumed run continues the same optimisation.
  */
-final class ParameterUpdater {
+final class ParameterUpdater implements AutoCloseable {
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private static final float EPSILON = 1e-8f;
@@ -32,9 +37,19 @@ final class ParameterUpdater {
   /** Adam: mean and variance per parameter; SGD: one momentum buffer per parameter. */
   private final List<NDArray> state = new ArrayList<>();
 
+  /** Parameter indices by weight decay, for the fused kernels. */
+  private final Map<Float, List<Integer>> groups = new LinkedHashMap<>();
+
+  private final Optional<FusedUpdate> fused;
   private long steps;
 
   ParameterUpdater(Hyperparameters.Optimizer optimizer, List<Parameter> trainable) {
+    this(optimizer, trainable, true);
+  }
+
+  /** {@code fusedKernels} false: DJL's per-parameter updates only (to test them against these). */
+  ParameterUpdater(
+      Hyperparameters.Optimizer optimizer, List<Parameter> trainable, boolean fusedKernels) {
     this.adam = "adam".equals(optimizer.type());
     this.nesterov = !adam && Boolean.TRUE.equals(optimizer.nesterov());
     this.momentum = optimizer.momentum().floatValue();
@@ -45,16 +60,27 @@ final class ParameterUpdater {
       NDArray w = parameters.get(i).getArray();
       weightDecay[i] =
           all || w.getShape().dimension() > 1 ? optimizer.weightDecay().floatValue() : 0f;
+      groups.computeIfAbsent(weightDecay[i], d -> new ArrayList<>()).add(i);
       state.add(w.zerosLike());
       if (adam) {
         state.add(w.zerosLike());
       }
     }
+    this.fused =
+        fusedKernels && (adam || nesterov) && !parameters.isEmpty()
+            ? FusedUpdate.load(parameters.get(0).getArray().getManager())
+            : Optional.empty();
   }
 
   /** Applies one update with the gradients of the last backward pass, and zeroes them. */
   void step(float learningRate) {
     steps++;
+    if (fused.isPresent()) {
+      for (Map.Entry<Float, List<Integer>> group : groups.entrySet()) {
+        fusedStep(fused.get(), group.getValue(), learningRate, group.getKey());
+      }
+      return;
+    }
     float biasCorrection =
         (float)
             (learningRate * Math.sqrt(1 - Math.pow(BETA2, steps)) / (1 - Math.pow(BETA1, steps)));
@@ -94,9 +120,27 @@ final class ParameterUpdater {
     }
   }
 
+  private void fusedStep(FusedUpdate update, List<Integer> group, float lr, float decay) {
+    List<NDArray> w = group.stream().map(i -> parameters.get(i).getArray()).toList();
+    if (adam) {
+      update.adam(
+          w,
+          group.stream().map(i -> state.get(2 * i)).toList(),
+          group.stream().map(i -> state.get(2 * i + 1)).toList(),
+          steps,
+          lr,
+          BETA1,
+          BETA2,
+          EPSILON,
+          decay);
+    } else {
+      update.nesterov(w, group.stream().map(state::get).toList(), lr, momentum, decay);
+    }
+  }
+
   /**
    * PyTorch's SGD with {@code nesterov=True}: d = g + wd * w; v = momentum * v + d; w -= lr * (d +
-   * momentum * v). No fused kernel for it in DJL, so four in-place operations, then the gradient
+   * momentum * v). Where the fused kernel is missing: four in-place operations, then the gradient
    * zeroed as DJL's fused updates do.
    */
   private void nesterovUpdate(NDArray w, NDArray g, NDArray v, float lr, float decay) {
@@ -107,6 +151,11 @@ final class ParameterUpdater {
       }
     }
     JniUtils.zeroGrad((PtNDArray) w);
+  }
+
+  /** Whether the fused kernels do the updates. */
+  boolean fused() {
+    return fused.isPresent();
   }
 
   long steps() {
@@ -132,5 +181,10 @@ final class ParameterUpdater {
       }
       value.copyTo(target);
     }
+  }
+
+  @Override
+  public void close() {
+    fused.ifPresent(FusedUpdate::close);
   }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -93,37 +95,88 @@ class RecipeOptionsTest {
     assertThat(plain).isLessThan(smoothed);
   }
 
-  @Test
-  void nesterovAndUndecayedNormsFollowTheirFormulas() {
+  @ParameterizedTest(name = "fused kernels {0}")
+  @ValueSource(booleans = {true, false})
+  void nesterovAndUndecayedNormsFollowTheirFormulas(boolean fusedKernels) {
     Parameter kernel = parameter("kernel", new float[] {1f, -2f, 3f, 4f}, new Shape(2, 2));
     Parameter bias = parameter("bias", new float[] {0.5f, -0.5f}, new Shape(2));
     float[] kGrad = {0.1f, 0.2f, -0.3f, 0.4f};
     float[] bGrad = {1f, -1f};
-    ParameterUpdater updater =
+    try (ParameterUpdater updater =
         new ParameterUpdater(
             new Hyperparameters.Optimizer("sgd", 0.1, 0.9, 0.01, true, false),
-            List.of(kernel, bias));
-    float[] w = {1f, -2f, 3f, 4f};
-    float[] b = {0.5f, -0.5f};
-    float[] vw = new float[4];
-    float[] vb = new float[2];
-    for (int step = 0; step < 3; step++) {
-      setGradient(kernel, kGrad);
-      setGradient(bias, bGrad);
-      updater.step(0.1f);
-      for (int i = 0; i < 4; i++) {
-        float d = kGrad[i] + 0.01f * w[i];
-        vw[i] = 0.9f * vw[i] + d;
-        w[i] -= 0.1f * (d + 0.9f * vw[i]);
+            List.of(kernel, bias),
+            fusedKernels)) {
+      assertThat(updater.fused()).isEqualTo(fusedKernels);
+      float[] w = {1f, -2f, 3f, 4f};
+      float[] b = {0.5f, -0.5f};
+      float[] vw = new float[4];
+      float[] vb = new float[2];
+      for (int step = 0; step < 3; step++) {
+        setGradient(kernel, kGrad);
+        setGradient(bias, bGrad);
+        updater.step(0.1f);
+        for (int i = 0; i < 4; i++) {
+          float d = kGrad[i] + 0.01f * w[i];
+          vw[i] = 0.9f * vw[i] + d;
+          w[i] -= 0.1f * (d + 0.9f * vw[i]);
+        }
+        for (int i = 0; i < 2; i++) {
+          float d = bGrad[i]; // no decay on the one-dimensional bias
+          vb[i] = 0.9f * vb[i] + d;
+          b[i] -= 0.1f * (d + 0.9f * vb[i]);
+        }
       }
-      for (int i = 0; i < 2; i++) {
-        float d = bGrad[i]; // no decay on the one-dimensional bias
-        vb[i] = 0.9f * vb[i] + d;
-        b[i] -= 0.1f * (d + 0.9f * vb[i]);
-      }
+      assertThat(kernel.getArray().toFloatArray()).containsExactly(w, within(1e-5f));
+      assertThat(bias.getArray().toFloatArray()).containsExactly(b, within(1e-5f));
     }
-    assertThat(kernel.getArray().toFloatArray()).containsExactly(w, within(1e-5f));
-    assertThat(bias.getArray().toFloatArray()).containsExactly(b, within(1e-5f));
+  }
+
+  /**
+   * Adam as PyTorch defines it (L2 decay into the gradient, bias-corrected moments), over steps
+   * with changing gradients and rates; the per-parameter route puts epsilon inside the bias
+   * correction, a difference far below the tolerance for these values.
+   */
+  @ParameterizedTest(name = "fused kernels {0}")
+  @ValueSource(booleans = {true, false})
+  void adamFollowsItsFormulaAndZeroesTheGradient(boolean fusedKernels) {
+    Parameter kernel = parameter("kernel", new float[] {1f, -2f, 3f, 4f}, new Shape(2, 2));
+    Parameter bias = parameter("bias", new float[] {0.5f, -0.5f}, new Shape(2));
+    try (ParameterUpdater updater =
+        new ParameterUpdater(
+            new Hyperparameters.Optimizer("adam", 0.01, 0.0, 0.1, null, false),
+            List.of(kernel, bias),
+            fusedKernels)) {
+      assertThat(updater.fused()).isEqualTo(fusedKernels);
+      float[][] values = {{1f, -2f, 3f, 4f}, {0.5f, -0.5f}};
+      float[][] m = {new float[4], new float[2]};
+      float[][] v = {new float[4], new float[2]};
+      float[] decay = {0.1f, 0f};
+      Parameter[] params = {kernel, bias};
+      for (int t = 1; t <= 4; t++) {
+        float lr = 0.01f / t;
+        float[][] grads = {{0.1f * t, -0.2f, 0.3f, -0.4f * t}, {1f / t, -1f}};
+        setGradient(kernel, grads[0]);
+        setGradient(bias, grads[1]);
+        updater.step(lr);
+        for (int p = 0; p < 2; p++) {
+          for (int i = 0; i < values[p].length; i++) {
+            double g = grads[p][i] + decay[p] * values[p][i];
+            m[p][i] = (float) (0.9 * m[p][i] + 0.1 * g);
+            v[p][i] = (float) (0.999 * v[p][i] + 0.001 * g * g);
+            double mHat = m[p][i] / (1 - Math.pow(0.9, t));
+            double vHat = v[p][i] / (1 - Math.pow(0.999, t));
+            values[p][i] -= (float) (lr * mHat / (Math.sqrt(vHat) + 1e-8));
+          }
+        }
+        for (Parameter p : params) {
+          assertThat(p.getArray().getGradient().toFloatArray()).containsOnly(0f);
+        }
+      }
+      assertThat(updater.steps()).isEqualTo(4);
+      assertThat(kernel.getArray().toFloatArray()).containsExactly(values[0], within(1e-5f));
+      assertThat(bias.getArray().toFloatArray()).containsExactly(values[1], within(1e-5f));
+    }
   }
 
   @Test

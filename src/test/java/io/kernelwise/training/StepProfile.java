@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * on (windows of {@code -Dwindow=N} steps). A profiling aid for the training benchmark, not a test.
  * Arguments: spec name, steps. {@code -Dthreads=N} intra-op threads (default 2), {@code
  * -Droute=scripted|djl} (default scripted), {@code -Dprecision=fp32|bf16}, {@code
- * -DchannelsLast=true|false}.
+ * -DchannelsLast=true|false}, {@code -DgraphOptimizer=true|false} (default false).
  */
 public final class StepProfile {
   private static final int BATCH = 128;
@@ -47,6 +47,8 @@ public final class StepProfile {
                 null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
     JniUtils.setNumThreads(Integer.getInteger("threads", 2));
     JniUtils.setGradMode(false);
+    // as DjlTrainingEngine does; -DgraphOptimizer=true for TorchScript's profiling executor
+    JniUtils.setGraphExecutorOptimize(Boolean.getBoolean("graphOptimizer"));
     LoadedDataset d = ZipImageDatasets.load(Path.of("../shared/datasets/cifar10-mini.zip"), 2);
     Engine engine = engines.engine();
     try (NDManager root = NDManager.newBaseManager()) {
@@ -62,7 +64,10 @@ public final class StepProfile {
               ? block.getParameters().values().stream().filter(Parameter::requiresGradient).toList()
               : script.trainable();
       ParameterUpdater updater =
-          new ParameterUpdater(new Hyperparameters.Optimizer("adam", 0.001, 0.0, 0.0), trainable);
+          new ParameterUpdater(
+              new Hyperparameters.Optimizer(
+                  System.getProperty("optimizer", "adam"), 0.001, 0.9, 0.0, true, true),
+              trainable);
       DeviceImages train =
           new DeviceImages(
               root,
