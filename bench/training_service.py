@@ -108,6 +108,8 @@ def main():
                    help="comma list of eager, cl (--channels-last), bf16 (--bf16), cl-bf16 (both)")
     p.add_argument("--xmx", default="3g")
     a = p.parse_args()
+    # the peer runs in ../shared/bench: a relative --spec-dir must not depend on that
+    a.spec_dir = os.path.abspath(a.spec_dir)
 
     jar = os.path.join(ROOT, "target", "kernelwise.jar")
     if not os.path.exists(jar):
