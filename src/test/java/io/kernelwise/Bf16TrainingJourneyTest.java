@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.kernelwise.network.Precision;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +31,6 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class Bf16TrainingJourneyTest {
-  static final Path MINI = TestImages.fixture();
   static final int EPOCHS = 8;
   // 100 test images, chance 0.1: 0.2 is more than 3 standard deviations above guessing
   static final double MIN_ACCURACY = 0.2;
@@ -67,7 +63,7 @@ class Bf16TrainingJourneyTest {
 
   @Test
   void bf16TrainsLearnsExportsImportsAndPredictsLikeItsEvaluation() throws Exception {
-    String datasetId = upload();
+    String datasetId = FixtureJourney.upload(api);
     String body =
         """
         {"architecture":%s,"datasetId":"%s","device":"cpu",
@@ -78,12 +74,12 @@ class Bf16TrainingJourneyTest {
           api.postJson("/api/v1/jobs", body.formatted(NET, datasetId, 1, "bf16")).json(400);
       assertThat(problem.at("/errors/0/field").asString()).isEqualTo("hyperparameters.precision");
       JsonNode auto = api.postJson("/api/v1/jobs", body.formatted(NET, datasetId, 1, "auto"), 202);
-      assertThat(finished(auto.get("id").asString()).get("precision").asString()).isEqualTo("fp32");
+      assertThat(finished(auto).get("precision").asString()).isEqualTo("fp32");
       return;
     }
     JsonNode submitted =
         api.postJson("/api/v1/jobs", body.formatted(NET, datasetId, EPOCHS, "bf16"), 202);
-    JsonNode job = finished(submitted.get("id").asString());
+    JsonNode job = finished(submitted);
     assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
     assertThat(job.get("precision").asString()).isEqualTo("bf16");
     assertThat(job.at("/hyperparameters/precision").asString()).isEqualTo("bf16");
@@ -91,7 +87,7 @@ class Bf16TrainingJourneyTest {
     assertThat(testAccuracy).as("bf16 test accuracy").isGreaterThanOrEqualTo(MIN_ACCURACY);
 
     String modelId = job.get("modelId").asString();
-    Map<String, byte[]> images = testImages();
+    Map<String, byte[]> images = FixtureJourney.testImages();
     double served = accuracy(modelId, images);
     // served in fp32 through the DJL blocks with the trained fp32 master weights: the same
     // answers as the bf16 evaluation but for images bf16's rounding tips over
@@ -122,15 +118,8 @@ class Bf16TrainingJourneyTest {
     assertThat(accuracy(imported, images)).isEqualTo(served);
   }
 
-  private JsonNode finished(String jobId) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-    JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
-    while (!List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("state").asString())) {
-      assertThat(System.nanoTime()).as("training finished in time").isLessThan(deadline);
-      Thread.sleep(200);
-      job = api.getJson("/api/v1/jobs/" + jobId);
-    }
-    return job;
+  private JsonNode finished(JsonNode submitted) throws InterruptedException {
+    return FixtureJourney.finished(api, submitted.get("id").asString(), Duration.ofMinutes(15));
   }
 
   /** Top-1 accuracy of the model on the fixture's test split, through HTTP batches. */
@@ -164,30 +153,5 @@ class Bf16TrainingJourneyTest {
       }
     }
     throw new AssertionError("no manifest.json in the artifact");
-  }
-
-  private String upload() throws IOException {
-    JsonNode ds =
-        api.multipart(
-                "/api/v1/datasets",
-                Map.of("name", "cifar10-mini"),
-                "file",
-                Map.of("cifar10-mini.zip", Files.readAllBytes(MINI)))
-            .json(201);
-    assertThat(ds.get("state").asString()).isEqualTo("READY");
-    return ds.get("id").asString();
-  }
-
-  private static Map<String, byte[]> testImages() throws IOException {
-    Map<String, byte[]> images = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(MINI.toFile())) {
-      for (ZipEntry e :
-          zip.stream().filter(e -> e.getName().startsWith("test/") && !e.isDirectory()).toList()) {
-        try (InputStream in = zip.getInputStream(e)) {
-          images.put(e.getName(), in.readAllBytes());
-        }
-      }
-    }
-    return images;
   }
 }

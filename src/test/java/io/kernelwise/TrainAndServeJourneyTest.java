@@ -3,9 +3,6 @@ package io.kernelwise;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +28,6 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class TrainAndServeJourneyTest {
-  static final Path MINI = TestImages.fixture();
   // 15 epochs of the 400-image fixture: the 6 x 1000 image passes the mini set had
   static final int EPOCHS = 15;
   // 100 test images, chance 0.1: 0.2 is more than 3 standard deviations above guessing
@@ -59,7 +53,7 @@ class TrainAndServeJourneyTest {
 
   @Test
   void uploadTrainWatchClassifyExportImport() throws Exception {
-    String datasetId = upload();
+    String datasetId = FixtureJourney.upload(api);
     String architectureId =
         api.postJson("/api/v1/architectures", TestImages.preset("seed-3x3"), 201)
             .get("id")
@@ -82,7 +76,7 @@ class TrainAndServeJourneyTest {
     String whileTraining = null; // a scrape after the first epoch, while the job still runs
     JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-    while (!isFinal(job)) {
+    while (!FixtureJourney.isFinal(job)) {
       JsonNode fresh =
           api.getJson("/api/v1/jobs/" + jobId + "/metrics?sinceEpoch=" + seen).get("epochs");
       for (JsonNode e : fresh) {
@@ -122,7 +116,7 @@ class TrainAndServeJourneyTest {
     assertThat(classes).hasSize(10).contains("cat", "dog", "airplane");
 
     // Single image: probabilities over all classes sum to 1, top-k is sorted.
-    Map<String, byte[]> testImages = testImages();
+    Map<String, byte[]> testImages = FixtureJourney.testImages();
     Map.Entry<String, byte[]> first = testImages.entrySet().iterator().next();
     JsonNode single =
         api.post("/api/v1/models/" + modelId + "/predict?topK=10", "image/jpeg", first.getValue())
@@ -195,7 +189,7 @@ class TrainAndServeJourneyTest {
 
   @Test
   void cancelStopsARunningJobWithinAStep() throws Exception {
-    String datasetId = upload();
+    String datasetId = FixtureJourney.upload(api);
     String architectureId =
         api.postJson("/api/v1/architectures", TestImages.preset("seed-5x5"), 201)
             .get("id")
@@ -217,7 +211,7 @@ class TrainAndServeJourneyTest {
     long asked = System.nanoTime();
     api.postJson("/api/v1/jobs/" + jobId + "/cancel", "", 202);
     JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
-    while (!isFinal(job)) {
+    while (!FixtureJourney.isFinal(job)) {
       Thread.sleep(50);
       job = api.getJson("/api/v1/jobs/" + jobId);
     }
@@ -233,7 +227,7 @@ class TrainAndServeJourneyTest {
    */
   @Test
   void theFastCifarPresetTrainsWithItsRecipe() throws Exception {
-    String datasetId = upload();
+    String datasetId = FixtureJourney.upload(api);
     JsonNode preset = null;
     for (JsonNode p : api.getJson("/api/v1/architectures/presets")) {
       if (p.get("name").asString().equals("fast-cifar")) {
@@ -264,13 +258,7 @@ class TrainAndServeJourneyTest {
                 202)
             .get("id")
             .asString();
-    JsonNode job = api.getJson("/api/v1/jobs/" + jobId);
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (!isFinal(job)) {
-      assertThat(System.nanoTime()).as("training finished in time").isLessThan(deadline);
-      Thread.sleep(200);
-      job = api.getJson("/api/v1/jobs/" + jobId);
-    }
+    JsonNode job = FixtureJourney.finished(api, jobId, Duration.ofMinutes(10));
     assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
     assertThat(job.get("hyperparameters").get("labelSmoothing").asDouble()).isEqualTo(0.2);
     assertThat(job.get("hyperparameters").get("testTimeFlip").asBoolean()).isTrue();
@@ -287,45 +275,10 @@ class TrainAndServeJourneyTest {
     assertThat(job.get("testAccuracy").isNumber()).isTrue();
   }
 
-  private String upload() {
-    try {
-      JsonNode ds =
-          api.multipart(
-                  "/api/v1/datasets",
-                  Map.of("name", "cifar10-mini"),
-                  "file",
-                  Map.of("cifar10-mini.zip", Files.readAllBytes(MINI)))
-              .json(201);
-      assertThat(ds.get("state").asString()).isEqualTo("READY");
-      return ds.get("id").asString();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   /** Reads the job's SSE stream to its end: (event name, data) pairs. */
   private List<String[]> sse(String jobId) {
     return api.events("/api/v1/jobs/" + jobId + "/events").stream()
         .map(e -> new String[] {e.event(), e.data()})
         .toList();
-  }
-
-  private static Map<String, byte[]> testImages() throws IOException {
-    Map<String, byte[]> images = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(MINI.toFile())) {
-      for (ZipEntry e :
-          zip.stream().filter(e -> e.getName().startsWith("test/") && !e.isDirectory()).toList()) {
-        try (InputStream in = zip.getInputStream(e)) {
-          images.put(e.getName(), in.readAllBytes());
-        }
-      }
-    }
-    assertThat(images).hasSize(10 * TestImages.TEST_PER_CLASS);
-    return images;
-  }
-
-  private static boolean isFinal(JsonNode job) {
-    String s = job.get("state").asString();
-    return s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED");
   }
 }
