@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -40,6 +41,9 @@ import tools.jackson.databind.JsonNode;
  * must return data: the PromQL is right about metric names, labels and the histogram.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// the service writes into dataDir while it runs (its job, database, Prometheus' data beside it):
+// closing it with the class, before JUnit deletes the directory, keeps the deletion from racing it
+@DirtiesContext
 class DashboardQueriesTest {
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   static final Path DASHBOARD = Path.of("deploy/grafana/dashboards/kernelwise.json");
