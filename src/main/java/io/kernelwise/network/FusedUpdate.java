@@ -33,9 +33,6 @@ public final class FusedUpdate implements AutoCloseable {
         __parameters__ = []
         __buffers__ = []
         training : bool
-        def forward(self: __torch__.Net,
-          x: Tensor) -> Tensor:
-          return x
         def adam(self: __torch__.Net,
           params: List[Tensor],
           grads: List[Tensor],

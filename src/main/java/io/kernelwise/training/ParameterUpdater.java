@@ -37,8 +37,11 @@ final class ParameterUpdater implements AutoCloseable {
   /** Adam: mean and variance per parameter; SGD: one momentum buffer per parameter. */
   private final List<NDArray> state = new ArrayList<>();
 
-  /** Parameter indices by weight decay, for the fused kernels. */
-  private final Map<Float, List<Integer>> groups = new LinkedHashMap<>();
+  /** The parameters and their state by weight decay, for the fused kernels; built once. */
+  private final List<Group> groups = new ArrayList<>();
+
+  private record Group(
+      float decay, List<NDArray> params, List<NDArray> first, List<NDArray> second) {}
 
   private final Optional<FusedUpdate> fused;
   private long steps;
@@ -60,12 +63,24 @@ final class ParameterUpdater implements AutoCloseable {
       NDArray w = parameters.get(i).getArray();
       weightDecay[i] =
           all || w.getShape().dimension() > 1 ? optimizer.weightDecay().floatValue() : 0f;
-      groups.computeIfAbsent(weightDecay[i], d -> new ArrayList<>()).add(i);
       state.add(w.zerosLike());
       if (adam) {
         state.add(w.zerosLike());
       }
     }
+    Map<Float, List<Integer>> byDecay = new LinkedHashMap<>();
+    for (int i = 0; i < parameters.size(); i++) {
+      byDecay.computeIfAbsent(weightDecay[i], d -> new ArrayList<>()).add(i);
+    }
+    int perParameter = adam ? 2 : 1;
+    byDecay.forEach(
+        (decay, members) ->
+            groups.add(
+                new Group(
+                    decay,
+                    members.stream().map(i -> parameters.get(i).getArray()).toList(),
+                    members.stream().map(i -> state.get(perParameter * i)).toList(),
+                    adam ? members.stream().map(i -> state.get(2 * i + 1)).toList() : List.of())));
     this.fused =
         fusedKernels && (adam || nesterov) && !parameters.isEmpty()
             ? FusedUpdate.load(parameters.get(0).getArray().getManager())
@@ -76,8 +91,25 @@ final class ParameterUpdater implements AutoCloseable {
   void step(float learningRate) {
     steps++;
     if (fused.isPresent()) {
-      for (Map.Entry<Float, List<Integer>> group : groups.entrySet()) {
-        fusedStep(fused.get(), group.getValue(), learningRate, group.getKey());
+      for (Group group : groups) {
+        if (adam) {
+          fused
+              .get()
+              .adam(
+                  group.params(),
+                  group.first(),
+                  group.second(),
+                  steps,
+                  learningRate,
+                  BETA1,
+                  BETA2,
+                  EPSILON,
+                  group.decay());
+        } else {
+          fused
+              .get()
+              .nesterov(group.params(), group.first(), learningRate, momentum, group.decay());
+        }
       }
       return;
     }
@@ -117,24 +149,6 @@ final class ParameterUpdater implements AutoCloseable {
                   true);
         }
       }
-    }
-  }
-
-  private void fusedStep(FusedUpdate update, List<Integer> group, float lr, float decay) {
-    List<NDArray> w = group.stream().map(i -> parameters.get(i).getArray()).toList();
-    if (adam) {
-      update.adam(
-          w,
-          group.stream().map(i -> state.get(2 * i)).toList(),
-          group.stream().map(i -> state.get(2 * i + 1)).toList(),
-          steps,
-          lr,
-          BETA1,
-          BETA2,
-          EPSILON,
-          decay);
-    } else {
-      update.nesterov(w, group.stream().map(state::get).toList(), lr, momentum, decay);
     }
   }
 
