@@ -10,6 +10,12 @@ import java.util.List;
  * TorchScript statements of the walk, one assignment per primitive layer, with functional aten ops
  * (the serialized form: {@code torch.X} is {@code aten::X} there). Parameters are declared in the
  * order the layers create them, which is the order DJL lists its blocks' parameters.
+ *
+ * <p>Two rewrites that compute the same values and gradients with fewer passes over memory: ReLU
+ * and ReLU6 run in place ({@code relu_}, {@code hardtanh_}) and residual sums add in place, on a
+ * tensor only this sink holds and that no backward reads (the output of a conv, batch norm, linear
+ * layer, pool or sum); and a ReLU or ReLU6 followed by a max pool runs after the pool, on a quarter
+ * of the elements (a non-decreasing function commutes with max).
  */
 final class ScriptSink implements LayerSink {
   // c10::ScalarType codes: the serialized TorchScript writes dtypes as integers
@@ -19,6 +25,10 @@ final class ScriptSink implements LayerSink {
   private final ScriptModule module;
   private final List<String> lines = new ArrayList<>();
   private String value;
+  // value is a fresh op output that nothing else reads and autograd does not save
+  private boolean owned;
+  // a ReLU/ReLU6 held back until the next layer is known, so that a max pool can go first
+  private Activation pending;
 
   ScriptSink(ScriptModule module, String input) {
     this.module = module;
@@ -26,18 +36,44 @@ final class ScriptSink implements LayerSink {
   }
 
   List<String> lines() {
+    flush();
     return lines;
   }
 
   String value() {
+    flush();
     return value;
   }
 
-  /** Appends {@code value = expression} with a fresh variable. */
+  /**
+   * Appends {@code value = expression} with a fresh variable. The expression must have been built
+   * from {@link #value()} (or after {@link #flush()}): a held-back in-place op must come first.
+   */
   void assign(String expression) {
+    emit(expression, false);
+  }
+
+  private void emit(String expression, boolean fresh) {
+    if (pending != null) { // the expression was built from the value without it
+      throw new IllegalStateException("an expression read the value before its pending " + pending);
+    }
     String name = module.freshName();
     lines.add(name + " = " + expression);
     value = name;
+    owned = fresh;
+  }
+
+  /** Emits the held-back activation, in place on the value. */
+  private void flush() {
+    if (pending != null) {
+      Activation a = pending;
+      pending = null;
+      emit(
+          a == Activation.RELU
+              ? "torch.relu_(" + value + ")"
+              : "torch.hardtanh_(" + value + ", 0., 6.)",
+          false);
+    }
   }
 
   @Override
@@ -50,9 +86,10 @@ final class ScriptSink implements LayerSink {
       Size2 dilation,
       int groups,
       boolean bias) {
+    flush();
     String w = module.parameter("weight", true, filters, in / groups, kernel.h(), kernel.w());
     String b = bias ? module.parameter("bias", true, filters) : null;
-    assign(
+    fresh(
         "torch.conv2d("
             + String.join(
                 ", ",
@@ -68,6 +105,7 @@ final class ScriptSink implements LayerSink {
 
   @Override
   public void batchNorm(int channels) {
+    flush();
     // DJL's order: gamma, beta, running mean, running variance; the statistics do not train
     String gamma = module.parameter("gamma", true, channels);
     String beta = module.parameter("beta", true, channels);
@@ -75,7 +113,7 @@ final class ScriptSink implements LayerSink {
     String var = module.parameter("running_var", false, channels);
     // fp32 parameters and statistics on a bf16 input: the CPU kernel takes mixed types and
     // updates the fp32 statistics in place
-    assign(
+    fresh(
         "torch.batch_norm("
             + String.join(
                 ", ",
@@ -93,6 +131,14 @@ final class ScriptSink implements LayerSink {
 
   @Override
   public void activation(Activation activation) {
+    if (activation == Activation.NONE) {
+      return;
+    }
+    flush(); // after an in-place activation the value is autograd's: owned turns false
+    if ((activation == Activation.RELU || activation == Activation.RELU6) && owned) {
+      pending = activation;
+      return;
+    }
     switch (activation) {
       case NONE -> {}
       case RELU -> assign("torch.relu(" + value + ")");
@@ -107,28 +153,38 @@ final class ScriptSink implements LayerSink {
 
   @Override
   public void pool(boolean max, Size2 size, Size2 stride, Size2 padding) {
+    Activation after = max ? pending : null;
+    if (after != null) {
+      pending = null;
+    } else {
+      flush();
+    }
     String geometry = String.join(", ", value, list(size), list(stride), list(padding));
-    assign(
+    fresh(
         max
             ? "torch.max_pool2d(" + geometry + ", [1, 1], False)"
             : "torch.avg_pool2d(" + geometry + ", False, True, None)");
+    pending = after;
   }
 
   @Override
   public void globalAvgPool() {
+    flush();
     assign("torch.flatten(torch.adaptive_avg_pool2d(" + value + ", [1, 1]), 1)");
   }
 
   @Override
   public void flatten() {
+    flush();
     assign("torch.flatten(" + value + ", 1)");
   }
 
   @Override
   public void dense(int in, int units, boolean bias) {
+    flush();
     String w = module.parameter("weight", true, units, in);
     String b = bias ? module.parameter("bias", true, units) : null;
-    assign(
+    fresh(
         "torch.linear("
             + value
             + ", "
@@ -140,32 +196,42 @@ final class ScriptSink implements LayerSink {
 
   @Override
   public void dropout(double rate) {
+    flush();
     assign("torch.dropout(" + value + ", " + number(rate) + ", self.training)");
   }
 
   @Override
   public LayerSink branch() {
+    flush();
+    // the value now has two readers: neither may change it in place
+    owned = false;
     return new ScriptSink(module, value);
   }
 
   @Override
   public void nest(LayerSink body) {
     ScriptSink b = (ScriptSink) body;
-    lines.addAll(b.lines);
+    lines.addAll(b.lines());
     value = b.value;
+    owned = b.owned;
   }
 
   @Override
   public void sum(LayerSink body, LayerSink shortcut) {
     ScriptSink b = (ScriptSink) body;
-    lines.addAll(b.lines);
+    lines.addAll(b.lines());
     String other = value;
     if (shortcut != null) {
       ScriptSink s = (ScriptSink) shortcut;
-      lines.addAll(s.lines);
+      lines.addAll(s.lines());
       other = s.value;
     }
-    assign("torch.add(" + b.value + ", " + other + ")");
+    fresh((b.owned ? "torch.add_(" : "torch.add(") + b.value + ", " + other + ")");
+  }
+
+  /** Appends an op whose output is a new tensor that its backward does not read. */
+  private void fresh(String expression) {
+    emit(expression, true);
   }
 
   private static String list(Size2 s) {

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes a spec's TorchScript archive to a file, to run it under Python's torch for comparison. */
+/**
+ * Writes a spec's TorchScript archive to a file, to run it under Python's torch for comparison:
+ * {@code ArchiveDump SPEC FILE BF16 CHANNELS_LAST} (SPEC: a name {@link TestSpecs#byName} knows).
+ */
 public final class ArchiveDump {
   public static void main(String[] args) throws Exception {
     ArchitectureSpec spec = TestSpecs.byName(args[0]);

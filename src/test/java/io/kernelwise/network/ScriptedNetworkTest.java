@@ -51,6 +51,13 @@ class ScriptedNetworkTest {
   }
 
   @Test
+  void aPreActivationResidualMatchesItsDjlBlocks() {
+    ArchitectureSpec spec =
+        new SpecParser(8).parse(JsonMapper.shared().readTree(ScriptSinkTest.PRE_ACTIVATION), "");
+    compare("pre-activation", spec, 3);
+  }
+
+  @Test
   void randomSpecsOverEveryLayerTypeMatchTheirDjlBlocks() {
     for (ArchitectureSpec spec : RandomSpecs.generate(20261202L, 15)) {
       compare(RandomSpecs.json(spec), spec, 3);
@@ -93,8 +100,15 @@ class ScriptedNetworkTest {
           if (!RandomSpecs.json(spec).contains("dropout")) {
             Block twin = initialized(spec, manager, batch);
             copy(block, twin);
-            NDArray trained = train(scripted.block(), x, manager);
-            assertClose(why + " (training)", trained, train(twin, x, manager));
+            List<NDArray> scriptedGrads = new ArrayList<>();
+            List<NDArray> twinGrads = new ArrayList<>();
+            NDArray trained = train(scripted.block(), x, manager, scriptedGrads);
+            assertClose(why + " (training)", trained, train(twin, x, manager, twinGrads));
+            // in-place activations and sums must leave the gradients as DJL's blocks have them
+            assertThat(scriptedGrads).as(why).hasSameSizeAs(twinGrads);
+            for (int i = 0; i < twinGrads.size(); i++) {
+              assertClose(why + " (gradient " + i + ")", scriptedGrads.get(i), twinGrads.get(i));
+            }
             // the statistics moved the same way: both now infer alike
             Block back = initialized(spec, manager, batch);
             scripted.copyTo(back);
@@ -142,11 +156,20 @@ class ScriptedNetworkTest {
         .singletonOrThrow();
   }
 
-  /** A training-mode forward and backward; returns the logits. */
-  private static NDArray train(Block block, NDArray x, NDManager manager) {
+  /**
+   * A training-mode forward and backward of a loss that weighs every logit differently; returns the
+   * logits and adds the trainable parameters' gradients, in order, to {@code gradients}.
+   */
+  private static NDArray train(Block block, NDArray x, NDManager manager, List<NDArray> gradients) {
     try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
       NDArray logits = forward(block, x, true, manager);
-      collector.backward(logits.sum());
+      NDArray weights = manager.arange((float) logits.size()).reshape(logits.getShape()).sin();
+      collector.backward(logits.mul(weights).sum());
+      for (Parameter p : block.getParameters().values()) {
+        if (p.requiresGradient()) {
+          gradients.add(p.getArray().getGradient().duplicate());
+        }
+      }
       return logits.stopGradient();
     }
   }

@@ -29,7 +29,7 @@ public final class TestSpecs {
       case "seed-3x3" -> seed3x3();
       case "seed-5x5" -> seed5x5();
       case "seed-separable" -> seedSeparable();
-      default -> throw new IllegalArgumentException(name);
+      default -> ScriptedNetworkTest.preset(name); // resnet-cifar, fast-cifar, ...
     };
   }
 
