@@ -33,6 +33,10 @@ class ScriptedNetworkTest {
       List.of(
           "seed-3x3", "seed-5x5", "seed-separable", "resnet-cifar", "mobilenet-cifar", "vgg-cifar");
   static final float TOLERANCE = 1e-4f;
+  // batch norm over 3-4 images and small maps, 20 layers deep, amplifies rounding in the first
+  // layers' gradients to ~1 % between two kernels' summation orders; a wrong in-place op is off by
+  // tens of percent (88 % in the bug this comparison caught)
+  static final float GRADIENT_TOLERANCE = 5e-2f;
 
   @BeforeAll
   static void engine() {
@@ -107,7 +111,11 @@ class ScriptedNetworkTest {
             // in-place activations and sums must leave the gradients as DJL's blocks have them
             assertThat(scriptedGrads).as(why).hasSameSizeAs(twinGrads);
             for (int i = 0; i < twinGrads.size(); i++) {
-              assertClose(why + " (gradient " + i + ")", scriptedGrads.get(i), twinGrads.get(i));
+              assertClose(
+                  why + " (gradient " + i + ")",
+                  scriptedGrads.get(i),
+                  twinGrads.get(i),
+                  GRADIENT_TOLERANCE);
             }
             // the statistics moved the same way: both now infer alike
             Block back = initialized(spec, manager, batch);
@@ -175,8 +183,12 @@ class ScriptedNetworkTest {
   }
 
   private static void assertClose(String why, NDArray got, NDArray expected) {
+    assertClose(why, got, expected, TOLERANCE);
+  }
+
+  private static void assertClose(String why, NDArray got, NDArray expected, float tolerance) {
     assertThat(got.getShape()).as(why).isEqualTo(expected.getShape());
     float scale = Math.max(1f, expected.abs().max().getFloat());
-    assertThat(got.sub(expected).abs().max().getFloat()).as(why).isLessThan(TOLERANCE * scale);
+    assertThat(got.sub(expected).abs().max().getFloat()).as(why).isLessThan(tolerance * scale);
   }
 }
