@@ -140,7 +140,6 @@ final class ScriptSink implements LayerSink {
       return;
     }
     switch (activation) {
-      case NONE -> {}
       case RELU -> assign("torch.relu(" + value + ")");
       case RELU6 -> assign("torch.hardtanh(" + value + ", 0., 6.)");
       case GELU -> assign("torch.gelu(" + value + ")");

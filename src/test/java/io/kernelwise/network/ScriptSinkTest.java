@@ -3,11 +3,8 @@ package io.kernelwise.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kernelwise.TestImages;
-import io.kernelwise.architecture.ArchitectureSpec;
-import io.kernelwise.architecture.SpecParser;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The scripted forward's rewrites are where they pay and nowhere else: ReLU after max pool and in
@@ -32,8 +29,11 @@ class ScriptSinkTest {
       """;
 
   private static List<String> forward(String json) {
-    ArchitectureSpec spec = new SpecParser(8).parse(JsonMapper.shared().readTree(json), "");
-    return ScriptModule.of(spec, false, false).source().lines().map(String::strip).toList();
+    return ScriptModule.of(TestSpecs.parse(json), false, false)
+        .source()
+        .lines()
+        .map(String::strip)
+        .toList();
   }
 
   private static List<String> ops(List<String> lines) {

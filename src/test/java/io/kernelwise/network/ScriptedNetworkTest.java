@@ -12,15 +12,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
-import io.kernelwise.TestImages;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.architecture.RandomSpecs;
-import io.kernelwise.architecture.SpecParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The generated TorchScript archive loads through DJL and computes, in fp32, what the DJL-block
@@ -44,7 +41,7 @@ class ScriptedNetworkTest {
   }
 
   static ArchitectureSpec preset(String name) {
-    return new SpecParser(8).parse(JsonMapper.shared().readTree(TestImages.preset(name)), "");
+    return TestSpecs.preset(name);
   }
 
   @Test
@@ -56,9 +53,7 @@ class ScriptedNetworkTest {
 
   @Test
   void aPreActivationResidualMatchesItsDjlBlocks() {
-    ArchitectureSpec spec =
-        new SpecParser(8).parse(JsonMapper.shared().readTree(ScriptSinkTest.PRE_ACTIVATION), "");
-    compare("pre-activation", spec, 3);
+    compare("pre-activation", TestSpecs.parse(ScriptSinkTest.PRE_ACTIVATION), 3);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.kernelwise.network;
 
+import io.kernelwise.TestImages;
 import io.kernelwise.architecture.Activation;
 import io.kernelwise.architecture.ArchitectureSpec;
 import io.kernelwise.architecture.InputShape;
@@ -12,7 +13,9 @@ import io.kernelwise.architecture.LayerSpec.Residual;
 import io.kernelwise.architecture.LayerSpec.SeparableConv;
 import io.kernelwise.architecture.Padding;
 import io.kernelwise.architecture.Size2;
+import io.kernelwise.architecture.SpecParser;
 import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Specs as records (defaults resolved), for tests and the benchmark: the article's three CIFAR-10
@@ -29,8 +32,18 @@ public final class TestSpecs {
       case "seed-3x3" -> seed3x3();
       case "seed-5x5" -> seed5x5();
       case "seed-separable" -> seedSeparable();
-      default -> ScriptedNetworkTest.preset(name); // resnet-cifar, fast-cifar, ...
+      default -> preset(name); // resnet-cifar, fast-cifar, ...
     };
+  }
+
+  /** A preset of {@code src/main/resources/architecture/presets}, parsed as the service does. */
+  public static ArchitectureSpec preset(String name) {
+    return parse(TestImages.preset(name));
+  }
+
+  /** A spec's JSON, parsed as the service does. */
+  public static ArchitectureSpec parse(String json) {
+    return new SpecParser(8).parse(JsonMapper.shared().readTree(json), "");
   }
 
   /** The hand-written specs that together use every layer type and option. */
