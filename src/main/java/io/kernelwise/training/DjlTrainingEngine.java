@@ -310,7 +310,8 @@ public class DjlTrainingEngine implements TrainingEngine {
     }
 
     private Evaluation.Score evaluate(Block block, ParameterStore store, DeviceImages images) {
-      return Evaluation.evaluate(block, store, images, hp.batchSize(), hp.testTimeFlip(), root);
+      return Evaluation.evaluate(
+          block, store, images, hp.batchSize(), hp.testTimeFlip(), hp.testTimeTranslate(), root);
     }
 
     private DeviceImages images(ImageSplit split, int[] indices) {

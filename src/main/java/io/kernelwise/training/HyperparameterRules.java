@@ -21,6 +21,7 @@ public final class HyperparameterRules {
   public static final int MAX_BATCH_SIZE = 4096;
   public static final int MAX_EPOCHS = 1000;
   public static final double MAX_VALIDATION_SPLIT = 0.9;
+  public static final int MAX_TEST_TIME_TRANSLATE = 4;
   private static final String P = "hyperparameters.";
 
   private HyperparameterRules() {}
@@ -62,6 +63,7 @@ public final class HyperparameterRules {
         ">= 0 and less than epochs");
     c.range("augmentation.cropPadding", hp.augmentation().cropPadding(), 0, 64);
     c.check("labelSmoothing", hp.labelSmoothing() >= 0 && hp.labelSmoothing() < 0.5, "in [0, 0.5)");
+    c.range("testTimeTranslate", hp.testTimeTranslate(), 0, MAX_TEST_TIME_TRANSLATE);
     c.check(
         "validationSplit",
         hp.validationSplit() > 0 && hp.validationSplit() <= MAX_VALIDATION_SPLIT,

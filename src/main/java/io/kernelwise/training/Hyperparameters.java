@@ -42,13 +42,21 @@ public record Hyperparameters(
         Boolean testTimeFlip,
     @Schema(
             description =
+                "also average the predictions of the image moved this many pixels diagonally both"
+                    + " ways (border reflected): half the weight on the image, half on the two"
+                    + " shifts; default 0",
+            minimum = "0",
+            maximum = "4")
+        Integer testTimeTranslate,
+    @Schema(
+            description =
                 "fp32 (default), bf16, or auto: bf16 where the machine computes it natively",
             allowableValues = {"fp32", "bf16", "auto"})
         String precision) {
 
   /**
-   * Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}) and {@code
-   * precision}: their defaults.
+   * Without the recipe options ({@code labelSmoothing}, {@code testTimeFlip}, {@code
+   * testTimeTranslate}) and {@code precision}: their defaults.
    */
   public Hyperparameters(
       Integer epochs,
@@ -68,6 +76,7 @@ public record Hyperparameters(
         validationSplit,
         seed,
         earlyStopping,
+        null,
         null,
         null,
         null);
@@ -154,7 +163,8 @@ public record Hyperparameters(
 
   /** Every field unset: all defaults. */
   public static Hyperparameters unset() {
-    return new Hyperparameters(null, null, null, null, null, null, null, null, null, null, null);
+    return new Hyperparameters(
+        null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy with every default filled in. */
@@ -190,6 +200,7 @@ public record Hyperparameters(
                 earlyStopping.metric() == null ? "valAccuracy" : earlyStopping.metric()),
         labelSmoothing == null ? 0.0 : labelSmoothing,
         testTimeFlip != null && testTimeFlip,
+        testTimeTranslate == null ? 0 : testTimeTranslate,
         precision == null ? "fp32" : precision);
   }
 }

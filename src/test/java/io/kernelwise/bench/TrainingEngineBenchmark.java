@@ -107,6 +107,7 @@ public final class TrainingEngineBenchmark {
               null,
               null,
               null,
+              null,
               precision);
       long start = System.nanoTime();
       TrainingResult result =

@@ -198,7 +198,7 @@ class DjlTrainingEngineTest {
         new SpecParser(8)
             .parse(tools.jackson.databind.json.JsonMapper.shared().readTree(SMALL_BN), "");
     Hyperparameters bf16 =
-        new Hyperparameters(4, 32, null, null, null, null, 7L, null, null, null, "bf16");
+        new Hyperparameters(4, 32, null, null, null, null, 7L, null, null, null, null, "bf16");
     Recorder crashed = new Recorder(poll -> poll == 2 * 13 + 3);
     TrainingResult interrupted = engine.train(request(spec, mini, bf16), crashed);
     assertThat(interrupted.cancelled()).isTrue();

@@ -73,7 +73,7 @@ class HyperparameterRulesTest {
 
   private static Hyperparameters hp(String precision) {
     return new Hyperparameters(
-            null, null, null, null, null, null, null, null, null, null, precision)
+            null, null, null, null, null, null, null, null, null, null, null, precision)
         .withDefaults();
   }
 

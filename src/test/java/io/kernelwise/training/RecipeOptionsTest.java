@@ -13,6 +13,7 @@ import io.kernelwise.system.ApiException;
 import io.kernelwise.system.FieldProblem;
 import io.kernelwise.system.KernelwiseProperties;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,7 +196,9 @@ class RecipeOptionsTest {
             "{\"optimizer\":{\"type\":\"sgd\",\"momentum\":0,\"nesterov\":true}}",
             "hyperparameters.optimizer.nesterov"
           },
-          {"{\"schedule\":{\"type\":\"twocycle\"}}", "hyperparameters.schedule.type"}
+          {"{\"schedule\":{\"type\":\"twocycle\"}}", "hyperparameters.schedule.type"},
+          {"{\"testTimeTranslate\":5}", "hyperparameters.testTimeTranslate"},
+          {"{\"testTimeTranslate\":-1}", "hyperparameters.testTimeTranslate"}
         }) {
       String body =
           "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"hyperparameters\":" + c[0] + "}";
@@ -214,6 +217,64 @@ class RecipeOptionsTest {
                         .getResourceAsStream("/architecture/presets/fast-cifar.recipe.json")
                         .readAllBytes())
                 + "}"));
+  }
+
+  /** Reflect padding by p, as PyTorch's F.pad(mode='reflect'), then the crop that starts at c. */
+  static float reflectCrop(float[] img, int h, int w, int p, int ci, int cj, int i, int j) {
+    int y = reflect(i + ci - p, h);
+    int x = reflect(j + cj - p, w);
+    return img[y * w + x];
+  }
+
+  static int reflect(int k, int n) {
+    return k < 0 ? -k : k >= n ? 2 * (n - 1) - k : k;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void testTimeShiftsAreAirbenchsReflectPaddedCrops(int d) {
+    int h = 5;
+    int w = 6;
+    float[] img = new float[h * w];
+    for (int k = 0; k < img.length; k++) {
+      img[k] = k;
+    }
+    NDArray x = manager.create(img, new Shape(1, 1, h, w));
+    // airbench's views: F.pad(x, (d,)*4, 'reflect'), cropped at (0, 0) and at (2d, 2d)
+    float[] down = Evaluation.shift(x, d).toFloatArray();
+    float[] up = Evaluation.shift(x, -d).toFloatArray();
+    for (int i = 0; i < h; i++) {
+      for (int j = 0; j < w; j++) {
+        assertThat(down[i * w + j]).isEqualTo(reflectCrop(img, h, w, d, 2 * d, 2 * d, i, j));
+        assertThat(up[i * w + j]).isEqualTo(reflectCrop(img, h, w, d, 0, 0, i, j));
+      }
+    }
+  }
+
+  @Test
+  void testTimeLogitsWeighTheImageHalfAndEachShiftAQuarter() {
+    int h = 4;
+    int w = 4;
+    float[] img = new float[2 * h * w];
+    for (int k = 0; k < img.length; k++) {
+      img[k] = (float) Math.sin(k * 0.7) + k * 0.01f;
+    }
+    NDArray x = manager.create(img, new Shape(2, 1, h, w));
+    // a "net" whose logits are its input's pixels, so every view's weight shows in the result
+    UnaryOperator<NDArray> net = t -> t.reshape(2, h * w);
+    NDArray mirror = x.add(x.flip(3)).div(2);
+    NDArray expected =
+        mirror
+            .mul(0.5)
+            .add(Evaluation.shift(x, 1).add(Evaluation.shift(x, 1).flip(3)).div(2).mul(0.25))
+            .add(Evaluation.shift(x, -1).add(Evaluation.shift(x, -1).flip(3)).div(2).mul(0.25))
+            .reshape(2, h * w);
+    NDArray got = Evaluation.testTimeLogits(net, x, true, 1);
+    assertThat(got.toFloatArray()).containsExactly(expected.toFloatArray(), within(1e-6f));
+    assertThat(Evaluation.testTimeLogits(net, x, true, 0).toFloatArray())
+        .containsExactly(mirror.reshape(2, h * w).toFloatArray(), within(1e-6f));
+    assertThat(Evaluation.testTimeLogits(net, x, false, 0).toFloatArray())
+        .containsExactly(img, within(0f));
   }
 
   static Parameter parameter(String name, float[] values, Shape shape) {
