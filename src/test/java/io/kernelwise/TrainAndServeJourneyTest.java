@@ -223,7 +223,8 @@ class TrainAndServeJourneyTest {
 
   /**
    * The fast-cifar preset with the recipe it lists (one-cycle Nesterov SGD, weight decay without
-   * norms and biases, label smoothing, flip test-time augmentation), shortened to a few epochs.
+   * norms and biases, label smoothing, flip and translated test-time views), shortened to a few
+   * epochs.
    */
   @Test
   void theFastCifarPresetTrainsWithItsRecipe() throws Exception {
@@ -262,6 +263,7 @@ class TrainAndServeJourneyTest {
     assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
     assertThat(job.get("hyperparameters").get("labelSmoothing").asDouble()).isEqualTo(0.2);
     assertThat(job.get("hyperparameters").get("testTimeFlip").asBoolean()).isTrue();
+    assertThat(job.get("hyperparameters").get("testTimeTranslate").asInt()).isEqualTo(1);
     JsonNode epochs = api.getJson("/api/v1/jobs/" + jobId + "/metrics").get("epochs");
     assertThat(epochs).hasSize(8);
     // one-cycle: the rate rises to its peak in the first 30 % and ends far below it
