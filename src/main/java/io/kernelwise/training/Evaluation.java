@@ -79,8 +79,8 @@ final class Evaluation {
 
   /**
    * x moved by d pixels along height and width, out(i) = x(i + d), the uncovered border filled by
-   * reflection (as PyTorch's reflect padding, which airbench's views crop from); |d| is kept below
-   * the image's side, which reflection needs.
+   * reflection (as PyTorch's reflect padding, which airbench's views crop from); |d| is below the
+   * image's sides (JobSubmission refuses more).
    */
   static NDArray shift(NDArray x, int d) {
     return shiftAxis(shiftAxis(x, d, 2), d, 3);
@@ -88,10 +88,7 @@ final class Evaluation {
 
   private static NDArray shiftAxis(NDArray x, int d, int axis) {
     long n = x.getShape().get(axis);
-    long e = Math.min(Math.abs(d), n - 1);
-    if (e == 0) {
-      return x;
-    }
+    long e = Math.abs(d);
     if (d > 0) { // x(e..n-1), then x(n-2) down to x(n-1-e)
       return x.get(slice(axis, e, n)).concat(x.get(slice(axis, n - 1 - e, n - 1)).flip(axis), axis);
     } // x(e) down to x(1), then x(0..n-1-e)

@@ -94,6 +94,7 @@ class JobSubmission {
     }
     ArchitectureSpec spec =
         hasInline ? catalog.parse(inline, "architecture") : storedSpec(architectureId);
+    checkViews(hp, spec);
     DatasetShape data = dataset(datasetId);
     checkFits(spec, data, hasInline ? "architecture" : "architectureId");
     checkTrainable(hp, data);
@@ -166,6 +167,18 @@ class JobSubmission {
           "Architecture does not fit the dataset",
           problems.get(0).message(),
           problems);
+    }
+  }
+
+  /** A shifted test-time view reflects its border from the image: the shift must be shorter. */
+  private static void checkViews(Hyperparameters hp, ArchitectureSpec spec) {
+    int side = Math.min(spec.input().height(), spec.input().width());
+    if (hp.testTimeTranslate() >= side) {
+      throw ApiException.invalid(
+          "hyperparameters.testTimeTranslate",
+          "must be less than the input's smaller side ("
+              + side
+              + " pixels): the shifted view's border is reflected from the image");
     }
   }
 

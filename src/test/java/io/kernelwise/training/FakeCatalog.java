@@ -9,7 +9,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Test double: specs are {@code {name, classes}} on 3x32x32; "a-tiny" is the stored one. */
+/**
+ * Test double: specs are {@code {name, classes, side}} on 3 x side x side (default 32); "a-tiny" is
+ * the stored one.
+ */
 class FakeCatalog implements ArchitectureCatalog {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   static final String STORED = "a-tiny";
@@ -28,8 +31,9 @@ class FakeCatalog implements ArchitectureCatalog {
       throw ApiException.invalid(fieldPrefix + ".name", "is required");
     }
     int classes = json.has("classes") ? json.get("classes").asInt() : 10;
+    int side = json.has("side") ? json.get("side").asInt() : 32;
     return new ArchitectureSpec(
-        json.get("name").asString(), new InputShape(3, 32, 32), classes, List.of());
+        json.get("name").asString(), new InputShape(3, side, side), classes, List.of());
   }
 
   @Override

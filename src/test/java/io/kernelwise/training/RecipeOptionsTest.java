@@ -209,6 +209,19 @@ class RecipeOptionsTest {
         assertThat(e.errors()).extracting(FieldProblem::field).as(c[0]).containsExactly(c[1]);
       }
     }
+    // a 3x3 input cannot reflect a 3-pixel shift: refused before the dataset is even looked at
+    ApiException small =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ApiException.class,
+            () ->
+                submission.validate(
+                    JSON.readTree(
+                        "{\"architecture\":{\"name\":\"small\",\"side\":3},\"datasetId\":\"mini\","
+                            + "\"hyperparameters\":{\"testTimeTranslate\":3}}")));
+    assertThat(small.status().value()).isEqualTo(400);
+    assertThat(small.errors())
+        .extracting(FieldProblem::field)
+        .containsExactly("hyperparameters.testTimeTranslate");
     submission.validate(
         JSON.readTree(
             "{\"architectureId\":\"a-tiny\",\"datasetId\":\"mini\",\"hyperparameters\":"
