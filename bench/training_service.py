@@ -32,6 +32,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 # security is on by default: the service is started with this admin key and every call sends it
 KEY = secrets.token_urlsafe(32)
+# what NativeAllocator sets with mallopt inside the service, as an environment for a peer
+MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=2147483647"
 
 
 def call(base, method, path, body=None, content_type="application/json"):
@@ -105,7 +107,11 @@ def main():
                         "--peer-variants for it (default: 1.13=/usr/bin/python3; "
                         "PyTorch 2: 2.13=$(bash ../shared/bench/peer-env.sh | tail -n 1))")
     p.add_argument("--peer-variants", default="eager",
-                   help="comma list of eager, cl (--channels-last), bf16 (--bf16), cl-bf16 (both)")
+                   help="comma list of eager, cl (--channels-last), bf16 (--bf16), cl-bf16 (both); a +malloc "
+                        "suffix (cl-bf16+malloc) runs that peer with GLIBC_TUNABLES set to the malloc thresholds "
+                        "the service sets in-process (see NativeAllocator), to compare like with like")
+    p.add_argument("--no-retain-freed-memory", action="store_true",
+                   help="glibc's malloc defaults in the service (-Dkernelwise.djl.retain-freed-memory=false)")
     p.add_argument("--xmx", default="3g")
     a = p.parse_args()
     # the peer runs in ../shared/bench: a relative --spec-dir must not depend on that
@@ -121,6 +127,7 @@ def main():
     jvm = ["-Dkernelwise.training.channels-last=false"] if a.no_channels_last else []
     jvm += ["-Dkernelwise.training.scripted-fp32=true"] if a.scripted_fp32 else []
     jvm += ["-Dkernelwise.training.scripted-fp32=false"] if a.djl_blocks else []
+    jvm += ["-Dkernelwise.djl.retain-freed-memory=false"] if a.no_retain_freed_memory else []
     service = subprocess.Popen(
         ["java", f"-Xmx{a.xmx}", *jvm, "-jar", jar, f"--server.port={port}", f"--kernelwise.data-dir={data_dir}",
          f"--kernelwise.training.threads={a.threads}", f"--kernelwise.security.admin-key={KEY}"], stdout=log, stderr=subprocess.STDOUT)
@@ -189,11 +196,13 @@ def main():
         for label, python in pythons:
             python, _, own = python.partition("@")
             for variant in (own or a.peer_variants).split(","):
+                base_variant, _, tuned = variant.partition("+")
+                env = {**os.environ, "GLIBC_TUNABLES": MALLOC_TUNABLES} if tuned == "malloc" else None
                 out = subprocess.run(
                     [python, "pytorch_peer.py", "--spec", os.path.join(a.spec_dir, r["spec"] + ".json"),
                      "--data", a.data, "--epochs", str(a.epochs), "--batch-size", str(a.batch_size),
-                     "--threads", str(a.threads), "--lr", str(a.lr), *flags[variant]],
-                    cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True)
+                     "--threads", str(a.threads), "--lr", str(a.lr), *flags[base_variant]],
+                    cwd=os.path.join(SHARED, "bench"), capture_output=True, text=True, check=True, env=env)
                 lines = [json.loads(l) for l in out.stdout.splitlines() if l.startswith("{")]
                 for l in lines:
                     print(json.dumps({"peer": r["spec"], "torch": label, "variant": variant, **l}), flush=True)

@@ -25,6 +25,7 @@ public class Engines {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", Boolean.toString(properties.djl().offline()));
     }
+    NativeAllocator.retainFreedMemory(properties.djl().retainFreedMemory());
     this.engine = Engine.getEngine("PyTorch");
   }
 

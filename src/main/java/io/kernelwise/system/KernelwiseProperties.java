@@ -105,6 +105,11 @@ public record KernelwiseProperties(
       // the largest /v2 infer body (JSON and binary tensor data)
       @DefaultValue("16MB") DataSize maxInferRequestSize) {}
 
-  /** DJL engine settings; offline by default so startup never downloads. */
-  public record Djl(@DefaultValue("true") boolean offline) {}
+  /**
+   * DJL engine settings. {@code offline}: DJL never downloads, so startup needs no network. {@code
+   * retainFreedMemory}: glibc's malloc keeps freed tensor memory mapped instead of returning it to
+   * the kernel each step (see NativeAllocator).
+   */
+  public record Djl(
+      @DefaultValue("true") boolean offline, @DefaultValue("true") boolean retainFreedMemory) {}
 }

@@ -87,7 +87,7 @@ public final class TrainingEngineBenchmark {
                 true),
             null,
             null,
-            new KernelwiseProperties.Djl(true));
+            new KernelwiseProperties.Djl(true, true));
     Engines engines = new Engines(properties);
     DjlTrainingEngine engine =
         new DjlTrainingEngine(engines, new DjlNetworkFactory(engines), properties);

@@ -20,7 +20,7 @@ public final class ArchiveDump {
     Engines engines =
         new Engines(
             new KernelwiseProperties(
-                null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
+                null, null, null, null, null, null, new KernelwiseProperties.Djl(true, true)));
     try (NDManager root = NDManager.newBaseManager()) {
       Block block = new DjlNetworkFactory(engines).build(spec);
       block.initialize(root, DataType.FLOAT32, new Shape(1, 3, 32, 32));

@@ -35,7 +35,7 @@ class DjlNetworkFactoryTest {
   static Engines engines() {
     return new Engines(
         new KernelwiseProperties(
-            null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
+            null, null, null, null, null, null, new KernelwiseProperties.Djl(true, true)));
   }
 
   /** Builds, initializes and runs a forward pass; returns {trainable parameters, out shape}. */

@@ -47,7 +47,7 @@ class DjlTrainingEngineTest {
     engines =
         new Engines(
             new KernelwiseProperties(
-                null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
+                null, null, null, null, null, null, new KernelwiseProperties.Djl(true, true)));
     factory = new DjlNetworkFactory(engines);
     engine = new DjlTrainingEngine(engines, factory, properties(1));
   }
@@ -74,7 +74,7 @@ class DjlTrainingEngineTest {
             true),
         null,
         null,
-        new KernelwiseProperties.Djl(true));
+        new KernelwiseProperties.Djl(true, true));
   }
 
   static Hyperparameters hp(int epochs, int batch, boolean augment) {

@@ -139,7 +139,7 @@ class HyperparameterRulesTest {
     Engines engines =
         new Engines(
             new KernelwiseProperties(
-                null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
+                null, null, null, null, null, null, new KernelwiseProperties.Djl(true, true)));
     DjlTrainingEngine engine =
         new DjlTrainingEngine(engines, new DjlNetworkFactory(engines), properties());
     DjlTrainingEngineTest.Recorder recorder = new DjlTrainingEngineTest.Recorder(poll -> false);

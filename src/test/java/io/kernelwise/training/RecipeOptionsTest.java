@@ -34,7 +34,7 @@ class RecipeOptionsTest {
     manager =
         new Engines(
                 new KernelwiseProperties(
-                    null, null, null, null, null, null, new KernelwiseProperties.Djl(true)))
+                    null, null, null, null, null, null, new KernelwiseProperties.Djl(true, true)))
             .engine()
             .newBaseManager();
   }

@@ -18,6 +18,8 @@ import io.kernelwise.network.Precision;
 import io.kernelwise.network.ScriptedNetwork;
 import io.kernelwise.network.TestSpecs;
 import io.kernelwise.system.KernelwiseProperties;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -28,7 +30,8 @@ import java.util.stream.IntStream;
  * on (windows of {@code -Dwindow=N} steps). A profiling aid for the training benchmark, not a test.
  * Arguments: spec name, steps. {@code -Dthreads=N} intra-op threads (default 2), {@code
  * -Droute=scripted|djl} (default scripted), {@code -Dprecision=fp32|bf16}, {@code
- * -DchannelsLast=true|false}, {@code -DgraphOptimizer=true|false} (default false).
+ * -DchannelsLast=true|false}, {@code -DgraphOptimizer=true|false} (default false), {@code
+ * -DretainFreedMemory=true|false} (default true, see NativeAllocator).
  */
 public final class StepProfile {
   private static final int BATCH = 128;
@@ -44,7 +47,14 @@ public final class StepProfile {
     Engines engines =
         new Engines(
             new KernelwiseProperties(
-                null, null, null, null, null, null, new KernelwiseProperties.Djl(true)));
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new KernelwiseProperties.Djl(
+                    true, Boolean.parseBoolean(System.getProperty("retainFreedMemory", "true")))));
     JniUtils.setNumThreads(Integer.getInteger("threads", 2));
     JniUtils.setGradMode(false);
     // as DjlTrainingEngine does; -DgraphOptimizer=true for TorchScript's profiling executor
@@ -84,6 +94,7 @@ public final class StepProfile {
       long[] t = new long[5];
       long wall = 0;
       long windowStart = System.nanoTime();
+      long faultsStart = minorFaults();
       System.out.printf(
           "%s, %s route, %s, channels-last %s, %d steps of %d%n",
           spec, scripted ? "scripted" : "DJL-block", precision.json(), channelsLast, steps, BATCH);
@@ -119,9 +130,13 @@ public final class StepProfile {
         }
         if ((s + 1) % window == 0) {
           System.out.printf(
-              "steps %4d-%4d %7.2f ms/step%n",
-              s + 2 - window, s + 1, (end - windowStart) / 1e6 / window);
+              "steps %4d-%4d %7.2f ms/step, %6d minor page faults/step%n",
+              s + 2 - window,
+              s + 1,
+              (end - windowStart) / 1e6 / window,
+              (minorFaults() - faultsStart) / window);
           windowStart = end;
+          faultsStart = minorFaults();
         }
       }
       int n = steps - WARM_UP;
@@ -134,6 +149,18 @@ public final class StepProfile {
       System.out.printf(
           "sum of phases %.2f ms/step, wall %.2f ms/step -> %.0f img/s%n",
           total / 1e6 / n, wall / 1e6 / n, BATCH * n / (wall / 1e9));
+    }
+  }
+
+  /** This process's minor page faults so far (Linux), -1 elsewhere: fresh pages cost a fault. */
+  private static long minorFaults() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      // fields after the command name, which is in parentheses and may hold spaces
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[7]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
     }
   }
 }
