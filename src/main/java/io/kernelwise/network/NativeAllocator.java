@@ -27,15 +27,16 @@ final class NativeAllocator {
   private static final int M_TRIM_THRESHOLD = -1;
   private static final int M_MMAP_THRESHOLD = -3;
   // glibc refuses an mmap threshold above HEAP_MAX_SIZE / 2, 32 MiB on 64-bit
-  static final int MMAP_THRESHOLD = 32 * 1024 * 1024;
-  static final int TRIM_THRESHOLD = Integer.MAX_VALUE;
+  private static final int MMAP_THRESHOLD = 32 * 1024 * 1024;
+  private static final int TRIM_THRESHOLD = Integer.MAX_VALUE;
 
   /** What {@link #retainFreedMemory} did, for the log and the tests. */
   enum Outcome {
     TUNED,
     DISABLED,
     LEFT_TO_ENVIRONMENT,
-    NOT_GLIBC
+    NOT_GLIBC,
+    REFUSED
   }
 
   private NativeAllocator() {}
@@ -57,7 +58,7 @@ final class NativeAllocator {
     boolean trim = mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, TRIM_THRESHOLD}) == 1;
     if (!mmap || !trim) {
       log.warn("glibc refused mallopt (mmap threshold {}, trim threshold {})", mmap, trim);
-      return Outcome.NOT_GLIBC;
+      return Outcome.REFUSED;
     }
     log.info(
         "glibc malloc keeps freed tensor memory mapped (mmap threshold {} MiB, no trimming)",

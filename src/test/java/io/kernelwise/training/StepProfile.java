@@ -44,17 +44,11 @@ public final class StepProfile {
     boolean scripted = !"djl".equals(System.getProperty("route", "scripted"));
     Precision precision = Precision.valueOf(System.getProperty("precision", "fp32").toUpperCase());
     boolean channelsLast = Boolean.parseBoolean(System.getProperty("channelsLast", "true"));
+    boolean retain = Boolean.parseBoolean(System.getProperty("retainFreedMemory", "true"));
     Engines engines =
         new Engines(
             new KernelwiseProperties(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new KernelwiseProperties.Djl(
-                    true, Boolean.parseBoolean(System.getProperty("retainFreedMemory", "true")))));
+                null, null, null, null, null, null, new KernelwiseProperties.Djl(true, retain)));
     JniUtils.setNumThreads(Integer.getInteger("threads", 2));
     JniUtils.setGradMode(false);
     // as DjlTrainingEngine does; -DgraphOptimizer=true for TorchScript's profiling executor
@@ -129,14 +123,15 @@ public final class StepProfile {
           wall += end - c0;
         }
         if ((s + 1) % window == 0) {
+          long faults = minorFaults();
           System.out.printf(
               "steps %4d-%4d %7.2f ms/step, %6d minor page faults/step%n",
               s + 2 - window,
               s + 1,
               (end - windowStart) / 1e6 / window,
-              (minorFaults() - faultsStart) / window);
+              (faults - faultsStart) / window);
           windowStart = end;
-          faultsStart = minorFaults();
+          faultsStart = faults;
         }
       }
       int n = steps - WARM_UP;
